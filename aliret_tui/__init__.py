@@ -1,0 +1,3 @@
+"""aliret-tui: never miss a return deadline on an online order."""
+
+__version__ = "0.1.0"

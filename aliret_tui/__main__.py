@@ -1,0 +1,3 @@
+from aliret_tui.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""The commands that read or change the store: add, event, list, import, export, locate."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from aliret_tui import paths
+from aliret_tui.cli.main import Context
+from aliret_tui.cli.output import safe, shorten
+from aliret_tui.domain.clocks import describe_days_left
+from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.models import EventInput, Order, OrderFacts, parse
+from aliret_tui.domain.policy import Policy
+from aliret_tui.errors import UserError
+from aliret_tui.files import write_private_file
+from aliret_tui.store import transfer
+from aliret_tui.store.store import Store
+
+# How the command line names each field in messages.
+_OPTION_NAMES = {
+    "order_id": "ORDER_ID",
+    "ordered_on": "--ordered",
+    "delivered_on": "--delivered",
+    "event": "EVENT",
+}
+
+
+def option_name(field: str) -> str:
+    return _OPTION_NAMES.get(field, "--" + field.replace("_", "-"))
+
+
+def _as_option_error(error: FieldError | FieldErrors) -> UserError:
+    first = error.first if isinstance(error, FieldErrors) else error
+    return UserError(f"{option_name(first.field)}: {first.message}")
+
+
+def _print_notes(notes: TextNotes, name_of=option_name) -> None:
+    for message in notes.messages(name_of):
+        print(f"aliret-tui: note: {message}", file=sys.stderr)
+
+
+def open_store(context: Context) -> Store:
+    return Store(context.db_path, policy=context.settings().policy, time=context.time)
+
+
+# -- add -----------------------------------------------------------------------
+
+
+def run_add(args: argparse.Namespace, context: Context) -> int:
+    given = {
+        "order_id": args.order_id,
+        "title": args.title,
+        "price": args.price,
+        "currency": args.currency,
+        "store": args.store,
+        "ordered_on": args.ordered,
+        "delivered_on": args.delivered,
+        "window_days": args.window_days,
+        "protection_ends": args.protection_ends,
+        "country": args.country,
+        "free_return": args.free_return,
+        "local_return": args.local_return,
+        "note": args.note,
+    }
+    notes = TextNotes()
+    try:
+        facts = parse(
+            OrderFacts,
+            {key: value for key, value in given.items() if value is not None},
+            notes=notes,
+            today=context.time.today(),
+        )
+        with open_store(context) as store:
+            order = store.add_order(facts)
+            policy = store.policy
+    except (FieldError, FieldErrors) as error:
+        raise _as_option_error(error) from None
+    _print_notes(notes)
+    print(f"Added order {safe(order.order_id)}: {safe(order.title)}")
+    print(f"  {status_line(order, policy, context.time.today())}")
+    return 0
+
+
+# -- event ---------------------------------------------------------------------
+
+
+def run_event(args: argparse.Namespace, context: Context) -> int:
+    given = {
+        "kind": args.event,
+        "on": args.on,
+        "reason": args.reason,
+        "outcome": args.outcome,
+        "tracking": args.tracking,
+        "carrier": args.carrier,
+        "amount": args.amount,
+        "note": args.note,
+    }
+    notes = TextNotes()
+    try:
+        request = parse(
+            EventInput,
+            {key: value for key, value in given.items() if value is not None},
+            notes=notes,
+            today=context.time.today(),
+        )
+        with open_store(context) as store:
+            transition = store.record_event(args.order_id, request)
+            policy = store.policy
+    except (FieldError, FieldErrors) as error:
+        raise _as_option_error(error) from None
+    _print_notes(notes)
+    order, event = transition.order, transition.event
+    print(
+        f"Recorded {event.kind} for order {safe(order.order_id)} on {event.on.isoformat()}: "
+        f"now {order.state.label}"
+    )
+    print(f"  {status_line(order, policy, context.time.today())}")
+    if transition.new_evidence:
+        count = len(transition.new_evidence)
+        print(f"  Evidence checklist: {count} item{'s' if count != 1 else ''} added to collect:")
+        for item in transition.new_evidence:
+            print(f"    [ ] {item.label}")
+    return 0
+
+
+def status_line(order: Order, policy: Policy, today: dt.date) -> str:
+    """'Next: inspection deadline 2026-12-10 (11 days left): <action>', or why there is none."""
+    clock = order.clock(policy)
+    if clock is None:
+        return "No deadline running." if not order.state.is_closed else "Closed."
+    if clock.is_expired(today):
+        return f"The inspection window ended on {clock.deadline.isoformat()}."
+    return (
+        f"Next: {clock.kind.label} deadline {clock.deadline.isoformat()} "
+        f"({describe_days_left(clock.days_left(today))}): {clock.action(today)}"
+    )
+
+
+# -- list ------------------------------------------------------------------------
+
+
+def order_summary(order: Order, policy: Policy, today: dt.date) -> dict[str, Any]:
+    clock = order.clock(policy)
+    live = clock is not None and not clock.is_expired(today)
+    return {
+        "order_id": order.order_id,
+        "title": order.title,
+        "store": order.store,
+        "price": str(order.price),
+        "currency": order.currency,
+        "state": order.state.value,
+        "state_label": order.state_label(policy, today),
+        "clock": clock.kind.value if clock and live else None,
+        "deadline": clock.deadline.isoformat() if clock and live else None,
+        "days_left": clock.days_left(today) if clock and live else None,
+        "action": clock.action(today) if clock and live else None,
+        "archived": order.archived,
+    }
+
+
+def run_list(args: argparse.Namespace, context: Context) -> int:
+    today = context.time.today()
+    with open_store(context) as store:
+        orders = store.list_orders(include_archived=args.all)
+        policy = store.policy
+    if not args.all:
+        orders = [order for order in orders if not order.state.is_closed]
+    summaries = [order_summary(order, policy, today) for order in orders]
+    summaries.sort(key=lambda s: (s["deadline"] is None, s["deadline"] or "", s["order_id"]))
+    if args.json:
+        print(json.dumps(summaries, indent=2, ensure_ascii=False))
+        return 0
+    if not summaries:
+        hint = "" if args.all else " (aliret-tui list --all shows closed ones too)"
+        print(f"No {'' if args.all else 'active '}orders.{hint}")
+        return 0
+    print(_table(summaries))
+    return 0
+
+
+def _table(summaries: list[dict[str, Any]]) -> str:
+    rows = [("ORDER", "TITLE", "STATE", "DEADLINE", "LEFT")]
+    for s in summaries:
+        state = s["state_label"] + (" (archived)" if s["archived"] else "")
+        left = describe_days_left(s["days_left"]) if s["days_left"] is not None else ""
+        rows.append(
+            (safe(s["order_id"]), shorten(safe(s["title"]), 40), state, s["deadline"] or "", left)
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+# -- import / export -------------------------------------------------------------
+
+
+def run_import(args: argparse.Namespace, context: Context) -> int:
+    source = args.file
+    file_format = args.format or _format_from_name(source)
+    text = _read_input(source)
+    notes = TextNotes()
+    try:
+        if file_format == "csv":
+            facts = transfer.parse_csv(text, notes=notes, today=context.time.today())
+            with open_store(context) as store:
+                report = store.import_facts(facts)
+        else:
+            records = transfer.parse_json(text, notes=notes)
+            with open_store(context) as store:
+                report = store.import_records(records)
+    except transfer.ImportRefused as error:
+        raise UserError(f"{source}: {error}; nothing was imported") from None
+    _print_notes(notes, name_of=str)
+    print(f"Imported {source}: {report}")
+    return 0
+
+
+def _format_from_name(source: str) -> str:
+    suffix = Path(source).suffix.lower()
+    if suffix in (".csv", ".json"):
+        return suffix[1:]
+    raise UserError(f"{source}: cannot tell the format from the name; pass --format csv or json")
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{source}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{source}: is not UTF-8 text") from None
+    except OSError as error:
+        raise UserError(f"{source}: cannot be read ({error.strerror})") from None
+
+
+def run_export(args: argparse.Namespace, context: Context) -> int:
+    today = context.time.today()
+    with open_store(context) as store:
+        if args.format == "json":
+            text = transfer.export_json(store.all_records())
+        else:
+            orders = store.list_orders(include_archived=True)
+            text = transfer.export_csv(
+                {
+                    **transfer.facts_to_csv_row(order),
+                    "state": order.state.value,
+                    "next_deadline": order_summary(order, store.policy, today)["deadline"],
+                }
+                for order in orders
+            )
+    if args.output:
+        write_private_file(Path(args.output), text)
+        print(f"Exported to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# -- locate / dashboard ------------------------------------------------------------
+
+
+def run_locate(args: argparse.Namespace, context: Context) -> int:
+    print(f"database: {context.db_path}")
+    print(f"config:   {paths.config_path()}")
+    print(f"backups:  {paths.backup_dir(context.db_path)}")
+    return 0
+
+
+def run_dashboard(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui.tui.app import run_app
+
+    return run_app(context)

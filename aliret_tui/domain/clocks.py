@@ -1,0 +1,158 @@
+"""The return clocks: which one runs for an order, its deadline, and what to do.
+
+Pure Python on plain values (no pydantic), so ``aliret-tui check`` can use it
+without paying for heavy imports. A deadline is the last calendar day on which
+the action can still be taken; ``days_left = deadline - today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aliret_tui.domain.policy import Policy
+from aliret_tui.domain.states import OrderState
+
+
+class ClockKind(StrEnum):
+    INSPECTION = "inspection"
+    SELLER_RESPONSE = "seller_response"
+    ESCALATE = "escalate"
+    SHIP_BACK = "ship_back"
+    REFUND = "refund"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+_ACTIONS = {
+    ClockKind.INSPECTION: "Inspect the item, then open a dispute or mark it kept",
+    ClockKind.SELLER_RESPONSE: "Wait for the seller's answer; escalate if they refuse",
+    ClockKind.ESCALATE: "Escalate to AliExpress mediation with photos, messages and tracking",
+    ClockKind.SHIP_BACK: "Pack and ship the item back, then record the tracking number",
+    ClockKind.REFUND: "Wait for the refund; chase it if it is late",
+}
+_OVERDUE_ACTIONS = {
+    ClockKind.SELLER_RESPONSE: (
+        "The seller's time to answer is up: check the refund went through, or escalate"
+    ),
+    ClockKind.ESCALATE: (
+        "Escalation deadline passed: check the dispute was escalated and send your evidence"
+    ),
+    ClockKind.SHIP_BACK: "Ship-back deadline passed: ship it now and record the tracking number",
+    ClockKind.REFUND: "Refund overdue: contact the seller or support, or escalate",
+}
+_NOT_RECEIVED_ACTION = (
+    "Not delivered yet: open a 'not received' dispute before buyer protection ends"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    kind: ClockKind
+    deadline: dt.date
+    started_on: dt.date | None  # None when the start is unknown (protection date only)
+    awaiting_delivery: bool = False  # inspection on an order that has not arrived
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.deadline - today).days
+
+    def is_expired(self, today: dt.date) -> bool:
+        """An inspection window that passed unused is no longer actionable."""
+        return self.kind is ClockKind.INSPECTION and today > self.deadline
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Past its deadline but still actionable (every clock except inspection)."""
+        return self.kind is not ClockKind.INSPECTION and today > self.deadline
+
+    def action(self, today: dt.date) -> str:
+        if self.is_overdue(today):
+            return _OVERDUE_ACTIONS[self.kind]
+        if self.awaiting_delivery:
+            return _NOT_RECEIVED_ACTION
+        return _ACTIONS[self.kind]
+
+    def fraction_used(self, today: dt.date) -> float | None:
+        """How much of the window has gone, 0..1; None when the start is unknown."""
+        if self.started_on is None:
+            return None
+        total = (self.deadline - self.started_on).days + 1
+        used = (today - self.started_on).days
+        return min(max(used / total, 0.0), 1.0) if total > 0 else 1.0
+
+
+def inspection_deadline(
+    *,
+    delivered_on: dt.date | None,
+    protection_ends: dt.date | None,
+    window_days: int | None,
+    local_return: bool,
+    policy: Policy,
+) -> dt.date | None:
+    """The buyer-protection date wins; else delivery plus the window."""
+    if protection_ends is not None:
+        return protection_ends
+    if delivered_on is None:
+        return None
+    days = (
+        window_days
+        if window_days is not None
+        else policy.window_days_for(local_return=local_return)
+    )
+    return delivered_on + dt.timedelta(days=days)
+
+
+def running_clock(
+    state: OrderState | str,
+    *,
+    delivered_on: dt.date | None,
+    protection_ends: dt.date | None,
+    window_days: int | None,
+    local_return: bool,
+    ordered_on: dt.date | None,
+    dispute_opened_on: dt.date | None,
+    clock_since: dt.date | None,
+    policy: Policy,
+) -> Clock | None:
+    """The one clock running in this state, or None (closed, or no buyer clock)."""
+    state = OrderState(state)
+    if state in (OrderState.IN_TRANSIT, OrderState.WINDOW_OPEN):
+        deadline = inspection_deadline(
+            delivered_on=delivered_on,
+            protection_ends=protection_ends,
+            window_days=window_days,
+            local_return=local_return,
+            policy=policy,
+        )
+        if deadline is None:
+            return None
+        started = delivered_on or ordered_on
+        return Clock(
+            ClockKind.INSPECTION, deadline, started, awaiting_delivery=delivered_on is None
+        )
+    if state is OrderState.AWAITING_SELLER and dispute_opened_on:
+        return _counting(ClockKind.SELLER_RESPONSE, dispute_opened_on, policy.seller_response_days)
+    if state is OrderState.SELLER_REFUSED and dispute_opened_on:
+        deadline = dispute_opened_on + dt.timedelta(days=policy.escalation_deadline_days)
+        return Clock(ClockKind.ESCALATE, deadline, dispute_opened_on)
+    if state is OrderState.RETURN_APPROVED and clock_since:
+        return _counting(ClockKind.SHIP_BACK, clock_since, policy.ship_back_days)
+    if state is OrderState.REFUND_PENDING and clock_since:
+        return _counting(ClockKind.REFUND, clock_since, policy.refund_days)
+    return None
+
+
+def _counting(kind: ClockKind, since: dt.date, days: int) -> Clock:
+    return Clock(kind, since + dt.timedelta(days=days), since)
+
+
+def describe_days_left(days_left: int) -> str:
+    """'3 days left', 'last day', '2 days overdue'."""
+    if days_left == 0:
+        return "last day"
+    if days_left < 0:
+        overdue = -days_left
+        return f"{overdue} day{'s' if overdue != 1 else ''} overdue"
+    return f"{days_left} day{'s' if days_left != 1 else ''} left"

@@ -1,0 +1,188 @@
+"""What is due soon, read straight from SQLite for ``aliret-tui check``.
+
+This path imports only the standard library and the pure domain, because
+``check`` runs from cron and shell start-up. The store keeps each order's
+running clock and deadline in indexed columns; when the policy in
+``config.toml`` differs from the one those were computed with, the clocks are
+computed here instead, from the same pure functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from aliret_tui.domain.clocks import Clock, ClockKind, running_clock
+from aliret_tui.domain.policy import Policy
+from aliret_tui.domain.states import CLOSED_STATES
+from aliret_tui.errors import UserError
+from aliret_tui.store.version import SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10
+
+
+class DatabaseUnreadable(UserError):
+    pass
+
+
+@dataclass(frozen=True)
+class DueItem:
+    order_id: str
+    title: str
+    store: str
+    clock: ClockKind
+    deadline: dt.date
+    days_left: int
+    action: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "order_id": self.order_id,
+            "title": self.title,
+            "store": self.store,
+            "clock": self.clock.value,
+            "deadline": self.deadline.isoformat(),
+            "days_left": self.days_left,
+            "overdue": self.overdue,
+            "action": self.action,
+        }
+
+
+_FAST_QUERY = """
+    SELECT order_id, title, store, clock, deadline, delivered_on FROM orders
+    WHERE deadline IS NOT NULL AND deadline <= :horizon AND archived = 0
+      AND NOT (clock = 'inspection' AND deadline < :today)
+    ORDER BY deadline, order_id
+"""
+_FULL_QUERY = """
+    SELECT o.order_id, o.title, o.store, o.state, o.delivered_on, o.protection_ends,
+           o.window_days, o.local_return, o.ordered_on, o.clock_since, d.opened_on
+    FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id
+    WHERE o.archived = 0 AND o.state NOT IN ({closed})
+"""
+
+
+def due_items(path: Path, policy: Policy, today: dt.date, within_days: int) -> list[DueItem]:
+    """Running clocks with a deadline at most ``within_days`` away, overdue ones included."""
+    conn = _open_readonly(path)
+    if conn is None:
+        return []
+    try:
+        if not _has_orders_table(conn):
+            return []
+        horizon = today + dt.timedelta(days=within_days)
+        if _stored_fingerprint(conn) == policy.deadline_fingerprint():
+            items = _from_stored_deadlines(conn, today, horizon)
+        else:
+            items = _computed_now(conn, policy, today, horizon)
+    except sqlite3.Error as error:
+        raise DatabaseUnreadable(f"{path}: cannot be read ({error})") from None
+    finally:
+        conn.close()
+    return items
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection | None:
+    if path.is_dir():
+        raise DatabaseUnreadable(f"{path}: is a directory, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return None  # no database yet: nothing can be due
+    except OSError as error:
+        raise DatabaseUnreadable(f"{path}: cannot be read ({error.strerror})") from None
+    if not header:
+        return None
+    if header != SQLITE_MAGIC:
+        raise DatabaseUnreadable(f"{path}: is not a SQLite database; it was left untouched")
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as error:
+        raise DatabaseUnreadable(f"{path}: cannot be read ({error})") from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseUnreadable(
+            f"{path}: was written by a newer aliret-tui (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}); upgrade aliret-tui"
+        )
+    return conn
+
+
+def _has_orders_table(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('orders', 'meta')"
+    ).fetchall()
+    return len(found) == 2
+
+
+def _stored_fingerprint(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+    return row[0] if row else None
+
+
+def _from_stored_deadlines(
+    conn: sqlite3.Connection, today: dt.date, horizon: dt.date
+) -> list[DueItem]:
+    rows = conn.execute(_FAST_QUERY, {"horizon": horizon.isoformat(), "today": today.isoformat()})
+    items = []
+    for order_id, title, store, clock_name, deadline_text, delivered_on in rows:
+        kind = ClockKind(clock_name)
+        awaiting_delivery = kind is ClockKind.INSPECTION and delivered_on is None
+        clock = Clock(
+            kind, dt.date.fromisoformat(deadline_text), None, awaiting_delivery=awaiting_delivery
+        )
+        items.append(_item(order_id, title, store, clock, today))
+    return items
+
+
+def _computed_now(
+    conn: sqlite3.Connection, policy: Policy, today: dt.date, horizon: dt.date
+) -> list[DueItem]:
+    closed = ",".join(f"'{state.value}'" for state in CLOSED_STATES)
+    items = []
+    for row in conn.execute(_FULL_QUERY.format(closed=closed)):
+        (order_id, title, store, state, delivered, protection, window, local, ordered,
+         since, opened) = row  # fmt: skip
+        clock = running_clock(
+            state,
+            delivered_on=_date(delivered),
+            protection_ends=_date(protection),
+            window_days=window,
+            local_return=bool(local),
+            ordered_on=_date(ordered),
+            dispute_opened_on=_date(opened),
+            clock_since=_date(since),
+            policy=policy,
+        )
+        if clock is None or clock.deadline > horizon or clock.is_expired(today):
+            continue
+        items.append(_item(order_id, title, store, clock, today))
+    items.sort(key=lambda item: (item.deadline, item.order_id))
+    return items
+
+
+def _item(order_id: str, title: str, store: str, clock: Clock, today: dt.date) -> DueItem:
+    return DueItem(
+        order_id=order_id,
+        title=title,
+        store=store,
+        clock=clock.kind,
+        deadline=clock.deadline,
+        days_left=clock.days_left(today),
+        action=clock.action(today),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None

@@ -1,0 +1,137 @@
+"""The database schema, as a list of sqlite-utils migrations.
+
+Each migration is one small named function and runs in its own transaction.
+Never edit a migration that has shipped: add a new one. The store writes
+``SCHEMA_VERSION`` to ``PRAGMA user_version`` after migrating, so the fast
+``check`` command can refuse a newer database without reading the
+migrations table.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from aliret_tui.store.version import SCHEMA_VERSION
+
+MIGRATION_SET = "aliret_tui"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_create_tables(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE orders (
+            order_id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            price TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            store TEXT NOT NULL DEFAULT '',
+            ordered_on TEXT,
+            delivered_on TEXT,
+            window_days INTEGER,
+            protection_ends TEXT,
+            country TEXT,
+            free_return INTEGER NOT NULL DEFAULT 0,
+            local_return INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL,
+            clock_since TEXT,
+            clock TEXT,
+            deadline TEXT,
+            archived INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+    db.execute("CREATE INDEX orders_deadline ON orders (deadline) WHERE deadline IS NOT NULL")
+    db.execute("CREATE INDEX orders_state ON orders (state)")
+    db.execute(
+        """
+        CREATE TABLE disputes (
+            order_id TEXT PRIMARY KEY REFERENCES orders (order_id) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            opened_on TEXT NOT NULL,
+            escalated_on TEXT,
+            return_approved_on TEXT,
+            return_carrier TEXT NOT NULL DEFAULT '',
+            return_tracking TEXT NOT NULL DEFAULT '',
+            return_shipped_on TEXT,
+            return_delivered_on TEXT,
+            refund_due_since TEXT,
+            refund_expected TEXT,
+            refund_amount TEXT,
+            refunded_on TEXT
+        ) STRICT
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            on_date TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            reason TEXT,
+            outcome TEXT,
+            tracking TEXT NOT NULL DEFAULT '',
+            carrier TEXT NOT NULL DEFAULT '',
+            amount TEXT,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (order_id, seq)
+        ) STRICT
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            sender TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            edited_at TEXT NOT NULL DEFAULT ''
+        ) STRICT
+        """
+    )
+    db.execute("CREATE INDEX messages_order ON messages (order_id, sent_at)")
+    db.execute(
+        """
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            custom INTEGER NOT NULL DEFAULT 0
+        ) STRICT
+        """
+    )
+    db.execute("CREATE INDEX evidence_order ON evidence (order_id, position)")
+    db.execute(
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            evidence_id INTEGER NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            attached_at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+    db.execute("CREATE INDEX attachments_evidence ON attachments (evidence_id)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+
+
+# sqlite-utils keeps the registered list private; it is pinned below 5 in pyproject.
+KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
+assert len(KNOWN_MIGRATIONS) == SCHEMA_VERSION, "bump store/version.py with each migration"

@@ -1,0 +1,667 @@
+"""The one object that owns the SQLite file: opens it safely, migrates it, reads and writes.
+
+Every user action is one ``BEGIN IMMEDIATE`` transaction, so a crash leaves
+either all of it or none of it, and two writers queue on the busy timeout
+instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from aliret_tui.domain.fields import FieldError
+from aliret_tui.domain.models import (
+    Attachment,
+    ChatMessage,
+    Dispute,
+    Event,
+    EventInput,
+    EvidenceItem,
+    Order,
+    OrderFacts,
+    OrderRecord,
+    Refund,
+    ReturnShipment,
+)
+from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
+from aliret_tui.domain.states import OrderState
+from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
+from aliret_tui.domain.workflow import Transition, apply_event, with_facts
+from aliret_tui.errors import UserError
+from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
+from aliret_tui.store.transfer import record_to_json
+from aliret_tui.store.version import SCHEMA_VERSION
+from aliret_tui.timesource import SYSTEM_TIME, TimeSource
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+class StoreError(UserError):
+    """The database cannot be used as asked; the message says why, for the user."""
+
+
+class OrderNotFound(StoreError):
+    def __init__(self, order_id: str):
+        super().__init__(f"order {order_id!r} not found")
+        self.order_id = order_id
+
+
+class EditConflict(StoreError):
+    """Somebody else saved the order since it was loaded."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+class Store:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        time: TimeSource = SYSTEM_TIME,
+    ):
+        self.path = Path(path)
+        self.policy = policy
+        self.time = time
+        self.db = Database(_connect(self.path))
+        try:
+            _refuse_foreign_schema(self.db, self.path)
+            _configure(self.db)
+            migrations.apply(self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._refresh_deadlines_if_policy_changed()
+        except sqlite3.Error as error:
+            self.db.conn.close()
+            raise StoreError(f"{self.path}: cannot be used ({_describe(error)})") from None
+        except BaseException:
+            self.db.conn.close()
+            raise
+        _restrict_permissions(self.path)
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: all of it is committed, or none of it."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"{self.path}: cannot write ({_describe(error)})") from None
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(
+                f"{self.path}: the change was not saved ({_describe(error)})"
+            ) from None
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (for live refresh)."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _now(self) -> str:
+        return self.time.now().isoformat(timespec="seconds")
+
+    # -- orders ----------------------------------------------------------------
+
+    def add_order(self, facts: OrderFacts) -> Order:
+        with self.transaction():
+            if self._order_row(facts.order_id) is not None:
+                raise FieldError("order_id", f"order {facts.order_id!r} already exists")
+            order = self._new_order(facts)
+            self.db["orders"].insert(self._row_of(order))
+        return order
+
+    def _new_order(self, facts: OrderFacts) -> Order:
+        now = self._now()
+        base = Order.model_construct(**dict(facts), created_at=now, updated_at=now)
+        return with_facts(base, facts)
+
+    def get_order(self, order_id: str) -> Order:
+        row = self._order_row(order_id)
+        if row is None:
+            raise OrderNotFound(order_id)
+        dispute = self._dispute_rows([order_id]).get(order_id)
+        return _order_from_row(row, dispute)
+
+    def has_order(self, order_id: str) -> bool:
+        return self._order_row(order_id) is not None
+
+    def list_orders(self, *, include_archived: bool = False) -> list[Order]:
+        where = "" if include_archived else "WHERE archived = 0"
+        rows = list(self.db.query(f"SELECT * FROM orders {where} ORDER BY order_id"))
+        disputes = self._dispute_rows(None)
+        return [_order_from_row(row, disputes.get(row["order_id"])) for row in rows]
+
+    def update_order(self, facts: OrderFacts, *, expected_version: int | None = None) -> Order:
+        """Save edited facts. Refuses if the order changed since ``expected_version``."""
+        with self.transaction():
+            current = self.get_order(facts.order_id)
+            if expected_version is not None and current.version != expected_version:
+                raise EditConflict(
+                    f"order {facts.order_id!r} was changed elsewhere since you opened it; "
+                    "reload it to see the other change, then edit again"
+                )
+            updated = with_facts(current, facts)
+            self._save_order(updated)
+        return updated
+
+    def set_archived(self, order_id: str, archived: bool) -> Order:
+        with self.transaction():
+            order = self.get_order(order_id).model_copy(update={"archived": archived})
+            self._save_order(order)
+        return order
+
+    def delete_order(self, order_id: str) -> None:
+        with self.transaction():
+            if self._order_row(order_id) is None:
+                raise OrderNotFound(order_id)
+            self.db.execute("DELETE FROM orders WHERE order_id = ?", [order_id])
+
+    def _save_order(self, order: Order) -> Order:
+        """Write the order and its dispute (inside a transaction); bumps the version."""
+        saved = order.model_copy(update={"version": order.version + 1, "updated_at": self._now()})
+        self.db["orders"].update(order.order_id, self._row_of(saved))
+        if saved.dispute is not None:
+            self.db["disputes"].upsert(_dispute_row(order.order_id, saved.dispute), pk="order_id")
+        return saved
+
+    def _row_of(self, order: Order) -> dict[str, Any]:
+        clock = order.clock(self.policy)
+        row = {
+            name: _to_column(getattr(order, name))
+            for name in Order.model_fields
+            if name != "dispute"
+        }
+        row["clock"] = clock.kind.value if clock else None
+        row["deadline"] = clock.deadline.isoformat() if clock else None
+        return row
+
+    def _order_row(self, order_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM orders WHERE order_id = ?", [order_id]))
+        return rows[0] if rows else None
+
+    def _dispute_rows(self, order_ids: list[str] | None) -> dict[str, dict[str, Any]]:
+        if order_ids is None:
+            rows = self.db.query("SELECT * FROM disputes")
+        else:
+            marks = ",".join("?" * len(order_ids))
+            rows = self.db.query(f"SELECT * FROM disputes WHERE order_id IN ({marks})", order_ids)
+        return {row["order_id"]: row for row in rows}
+
+    # -- events ----------------------------------------------------------------
+
+    def record_event(self, order_id: str, request: EventInput) -> Transition:
+        """Check and record one lifecycle event; nothing is written if it is refused."""
+        with self.transaction():
+            order = self.get_order(order_id)
+            events = self.events(order_id)
+            evidence = self.evidence(order_id)
+            transition = apply_event(
+                order,
+                request,
+                today=self.time.today(),
+                last_event=events[-1] if events else None,
+                evidence_count=len(evidence),
+                existing_evidence=evidence,
+            )
+            saved = self._save_order(transition.order)
+            self.db["events"].insert(
+                {
+                    "order_id": order_id,
+                    **_event_row(transition.event),
+                    "recorded_at": self._now(),
+                }
+            )
+            self._insert_evidence(order_id, transition.new_evidence)
+        return Transition(saved, transition.event, transition.new_evidence)
+
+    def events(self, order_id: str) -> list[Event]:
+        rows = self.db.query("SELECT * FROM events WHERE order_id = ? ORDER BY seq", [order_id])
+        return [_event_from_row(row) for row in rows]
+
+    # -- evidence and chat (read side; the detail screen writes them) ------------
+
+    def evidence(self, order_id: str) -> list[EvidenceItem]:
+        items = list(
+            self.db.query(
+                "SELECT * FROM evidence WHERE order_id = ? ORDER BY position, id", [order_id]
+            )
+        )
+        files = self._attachments([item["id"] for item in items])
+        return [_evidence_from_row(item, files.get(item["id"], ())) for item in items]
+
+    def _attachments(self, evidence_ids: list[int]) -> dict[int, tuple[Attachment, ...]]:
+        if not evidence_ids:
+            return {}
+        marks = ",".join("?" * len(evidence_ids))
+        found: dict[int, list[Attachment]] = {}
+        for row in self.db.query(
+            f"SELECT * FROM attachments WHERE evidence_id IN ({marks}) ORDER BY id", evidence_ids
+        ):
+            found.setdefault(row["evidence_id"], []).append(
+                Attachment.model_construct(
+                    id=row["id"],
+                    path=row["path"],
+                    size=row["size"],
+                    sha256=row["sha256"],
+                    attached_at=row["attached_at"],
+                )
+            )
+        return {key: tuple(value) for key, value in found.items()}
+
+    def messages(self, order_id: str) -> list[ChatMessage]:
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE order_id = ? ORDER BY sent_at, id", [order_id]
+        )
+        return [_message_from_row(row) for row in rows]
+
+    def _insert_evidence(self, order_id: str, items: Iterable[EvidenceItem]) -> None:
+        for item in items:
+            item_id = (
+                self.db["evidence"]
+                .insert(
+                    {
+                        "order_id": order_id,
+                        "position": item.position,
+                        "label": item.label,
+                        "kind": item.kind.value,
+                        "done": int(item.done),
+                        "note": item.note,
+                        "custom": int(item.custom),
+                    }
+                )
+                .last_pk
+            )
+            self.db["attachments"].insert_all(
+                {
+                    "evidence_id": item_id,
+                    "path": file.path,
+                    "size": file.size,
+                    "sha256": file.sha256,
+                    "attached_at": file.attached_at,
+                }
+                for file in item.attachments
+            )
+
+    def _insert_messages(self, order_id: str, messages: Iterable[ChatMessage]) -> None:
+        self.db["messages"].insert_all(
+            {"order_id": order_id, **_message_row(message)} for message in messages
+        )
+
+    # -- whole records (export / import) ----------------------------------------
+
+    def record(self, order_id: str) -> OrderRecord:
+        return OrderRecord.model_construct(
+            order=self.get_order(order_id),
+            events=tuple(self.events(order_id)),
+            messages=tuple(self.messages(order_id)),
+            evidence=tuple(self.evidence(order_id)),
+        )
+
+    def all_records(self) -> list[OrderRecord]:
+        return [self.record(order.order_id) for order in self.list_orders(include_archived=True)]
+
+    def import_facts(self, rows: list[OrderFacts]) -> ImportReport:
+        """Add or update orders from a CSV: all rows in one transaction."""
+        added = updated = unchanged = 0
+        with self.transaction():
+            existing = {order.order_id: order for order in self.list_orders(include_archived=True)}
+            new_rows = []
+            for facts in rows:
+                current = existing.get(facts.order_id)
+                if current is None:
+                    new_rows.append(self._row_of(self._new_order(facts)))
+                    added += 1
+                elif current.facts == facts:
+                    unchanged += 1
+                else:
+                    self._save_order(with_facts(current, facts))
+                    updated += 1
+            self.db["orders"].insert_all(new_rows, batch_size=500)
+        return ImportReport(added, updated, unchanged)
+
+    def import_records(self, records: list[OrderRecord]) -> ImportReport:
+        """Add or replace whole orders from a JSON export: one transaction."""
+        added = updated = unchanged = 0
+        with self.transaction():
+            for record in records:
+                order_id = record.order.order_id
+                if self.has_order(order_id):
+                    if _same_record(self.record(order_id), record):
+                        unchanged += 1
+                        continue
+                    self.db.execute("DELETE FROM orders WHERE order_id = ?", [order_id])
+                    updated += 1
+                else:
+                    added += 1
+                self._insert_record(record)
+        return ImportReport(added, updated, unchanged)
+
+    def _insert_record(self, record: OrderRecord) -> None:
+        order = record.order
+        self.db["orders"].insert(self._row_of(order))
+        if order.dispute is not None:
+            self.db["disputes"].insert(_dispute_row(order.order_id, order.dispute))
+        self.db["events"].insert_all(
+            {"order_id": order.order_id, **_event_row(event), "recorded_at": event.recorded_at}
+            for event in record.events
+        )
+        self._insert_messages(order.order_id, record.messages)
+        self._insert_evidence(order.order_id, record.evidence)
+
+    # -- deadlines cache -------------------------------------------------------
+
+    def _refresh_deadlines_if_policy_changed(self) -> None:
+        """Stored deadlines depend on the policy; recompute them when it changed."""
+        fingerprint = self.policy.deadline_fingerprint()
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = 'policy'"))
+        if rows and rows[0]["value"] == fingerprint:
+            return
+        with self.transaction():
+            disputes = self._dispute_rows(None)
+            for row in self.db.query("SELECT * FROM orders WHERE clock IS NOT NULL"):
+                order = _order_from_row(row, disputes.get(row["order_id"]))
+                fresh = self._row_of(order)
+                if (fresh["clock"], fresh["deadline"]) != (row["clock"], row["deadline"]):
+                    self.db.execute(
+                        "UPDATE orders SET clock = ?, deadline = ? WHERE order_id = ?",
+                        [fresh["clock"], fresh["deadline"], row["order_id"]],
+                    )
+            self.db["meta"].upsert({"key": "policy", "value": fingerprint}, pk="key")
+
+
+# -- opening the file safely ----------------------------------------------------
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open ``path``; refuse anything that is not a database we may use, untouched."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_MAGIC))
+        except OSError as error:
+            raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+        if header and header != SQLITE_MAGIC:
+            raise StoreError(f"{path}: is not a SQLite database; it was left untouched")
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"{path}: is read-only; aliret-tui needs to write to it")
+    else:
+        _create_private_file(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be opened ({_describe(error)})") from None
+    return conn
+
+
+def _create_private_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be created ({error.strerror})") from None
+
+
+def _refuse_foreign_schema(db: Database, path: Path) -> None:
+    """Read-only checks before anything is written to the file."""
+    tables = set(db.table_names())
+    version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: was written by a newer aliret-tui (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}); upgrade aliret-tui. The file was left untouched"
+        )
+    if not tables:
+        return
+    if migrations.migrations_table not in tables:
+        raise StoreError(f"{path}: is a SQLite database, but not an aliret-tui one; left untouched")
+    applied = {
+        row[0]
+        for row in db.conn.execute(
+            f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?",
+            [MIGRATION_SET],
+        )
+    }
+    unknown = applied - set(KNOWN_MIGRATIONS)
+    if unknown:
+        raise StoreError(
+            f"{path}: has schema changes this version does not know "
+            f"({', '.join(sorted(unknown))}); upgrade aliret-tui. The file was left untouched"
+        )
+
+
+def _configure(db: Database) -> None:
+    conn = db.conn
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise sqlite3.OperationalError(f"could not switch to WAL mode (got {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _restrict_permissions(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if stat.S_IMODE(candidate.stat().st_mode) != FILE_MODE:
+                candidate.chmod(FILE_MODE)
+        except OSError:
+            pass
+
+
+def _describe(error: sqlite3.Error) -> str:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return "another program held the database for too long; try again"
+    if "full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "it is read-only"
+    return text
+
+
+# -- rows <-> models -------------------------------------------------------------
+
+
+def _to_column(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date | Decimal):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def _order_from_row(row: dict[str, Any], dispute: dict[str, Any] | None) -> Order:
+    return Order.model_construct(
+        order_id=row["order_id"],
+        title=row["title"],
+        price=Decimal(row["price"]),
+        currency=row["currency"],
+        store=row["store"],
+        ordered_on=_date(row["ordered_on"]),
+        delivered_on=_date(row["delivered_on"]),
+        window_days=row["window_days"],
+        protection_ends=_date(row["protection_ends"]),
+        country=row["country"],
+        free_return=bool(row["free_return"]),
+        local_return=bool(row["local_return"]),
+        note=row["note"],
+        state=OrderState(row["state"]),
+        clock_since=_date(row["clock_since"]),
+        archived=bool(row["archived"]),
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        dispute=_dispute_from_row(dispute) if dispute else None,
+    )
+
+
+def _dispute_from_row(row: dict[str, Any]) -> Dispute:
+    shipment = None
+    if row["return_approved_on"]:
+        shipment = ReturnShipment.model_construct(
+            approved_on=_date(row["return_approved_on"]),
+            carrier=row["return_carrier"],
+            tracking=row["return_tracking"],
+            shipped_on=_date(row["return_shipped_on"]),
+            delivered_on=_date(row["return_delivered_on"]),
+        )
+    refund = None
+    if row["refund_due_since"] or row["refund_amount"] is not None:
+        refund = Refund.model_construct(
+            due_since=_date(row["refund_due_since"]),
+            expected_amount=_decimal(row["refund_expected"]),
+            amount=_decimal(row["refund_amount"]),
+            refunded_on=_date(row["refunded_on"]),
+        )
+    return Dispute.model_construct(
+        reason=Reason(row["reason"]),
+        outcome=Outcome(row["outcome"]),
+        opened_on=_date(row["opened_on"]),
+        escalated_on=_date(row["escalated_on"]),
+        return_shipment=shipment,
+        refund=refund,
+    )
+
+
+def _dispute_row(order_id: str, dispute: Dispute) -> dict[str, Any]:
+    shipment, refund = dispute.return_shipment, dispute.refund
+    return {
+        "order_id": order_id,
+        "reason": dispute.reason.value,
+        "outcome": dispute.outcome.value,
+        "opened_on": dispute.opened_on.isoformat(),
+        "escalated_on": _to_column(dispute.escalated_on),
+        "return_approved_on": _to_column(shipment.approved_on) if shipment else None,
+        "return_carrier": shipment.carrier if shipment else "",
+        "return_tracking": shipment.tracking if shipment else "",
+        "return_shipped_on": _to_column(shipment.shipped_on) if shipment else None,
+        "return_delivered_on": _to_column(shipment.delivered_on) if shipment else None,
+        "refund_due_since": _to_column(refund.due_since) if refund else None,
+        "refund_expected": _to_column(refund.expected_amount) if refund else None,
+        "refund_amount": _to_column(refund.amount) if refund else None,
+        "refunded_on": _to_column(refund.refunded_on) if refund else None,
+    }
+
+
+def _event_row(event: Event) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "kind": event.kind.value,
+        "on_date": event.on.isoformat(),
+        "note": event.note,
+        "reason": _to_column(event.reason),
+        "outcome": _to_column(event.outcome),
+        "tracking": event.tracking,
+        "carrier": event.carrier,
+        "amount": _to_column(event.amount),
+    }
+
+
+def _event_from_row(row: dict[str, Any]) -> Event:
+    return Event.model_construct(
+        seq=row["seq"],
+        kind=EventKind(row["kind"]),
+        on=_date(row["on_date"]),
+        note=row["note"],
+        reason=Reason(row["reason"]) if row["reason"] else None,
+        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+        tracking=row["tracking"],
+        carrier=row["carrier"],
+        amount=_decimal(row["amount"]),
+        recorded_at=row["recorded_at"],
+    )
+
+
+def _message_row(message: ChatMessage) -> dict[str, Any]:
+    return {
+        "sender": message.sender.value,
+        "sent_at": message.sent_at.strftime("%Y-%m-%d %H:%M"),
+        "text": message.text,
+        "edited_at": message.edited_at,
+    }
+
+
+def _message_from_row(row: dict[str, Any]) -> ChatMessage:
+    return ChatMessage.model_construct(
+        id=row["id"],
+        sender=Sender(row["sender"]),
+        sent_at=dt.datetime.strptime(row["sent_at"], "%Y-%m-%d %H:%M"),
+        text=row["text"],
+        edited_at=row["edited_at"],
+    )
+
+
+def _evidence_from_row(row: dict[str, Any], files: tuple[Attachment, ...]) -> EvidenceItem:
+    return EvidenceItem.model_construct(
+        id=row["id"],
+        label=row["label"],
+        kind=EvidenceKind(row["kind"]),
+        done=bool(row["done"]),
+        note=row["note"],
+        custom=bool(row["custom"]),
+        position=row["position"],
+        attachments=files,
+    )
+
+
+def _same_record(stored: OrderRecord, incoming: OrderRecord) -> bool:
+    return record_to_json(stored) == record_to_json(incoming)

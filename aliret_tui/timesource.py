@@ -1,0 +1,61 @@
+"""The one place the app asks what time it is.
+
+Everything that needs "today" or "now" receives a ``TimeSource``. The CLI's
+``--today`` option and the tests pass a fixed one, so no calculation ever
+depends on the real date unless the user runs the app for real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class TimeSource:
+    """Local wall-clock time, optionally pinned to a date or to an exact moment.
+
+    ``today_override`` moves the calendar to another day but keeps the real
+    time of day, so live countdowns still tick. ``frozen_at`` stops time
+    altogether (snapshot tests, screenshots).
+    """
+
+    today_override: dt.date | None = None
+    frozen_at: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        """The current local time, naive (local time zone)."""
+        if self.frozen_at is not None:
+            return self.frozen_at
+        real = dt.datetime.now()
+        if self.today_override is not None:
+            return dt.datetime.combine(self.today_override, real.time())
+        return real
+
+    def today(self) -> dt.date:
+        if self.frozen_at is not None:
+            return self.frozen_at.date()
+        if self.today_override is not None:
+            return self.today_override
+        return dt.date.today()
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+SYSTEM_TIME = TimeSource()
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """Parse a strict YYYY-MM-DD date; raise ValueError with a readable message."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"must be a date as YYYY-MM-DD (got {text!r})")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real calendar date") from None
