@@ -74,14 +74,6 @@ class Clock:
             return _NOT_RECEIVED_ACTION
         return _ACTIONS[self.kind]
 
-    def fraction_used(self, today: dt.date) -> float | None:
-        """How much of the window has gone, 0..1; None when the start is unknown."""
-        if self.started_on is None:
-            return None
-        total = (self.deadline - self.started_on).days + 1
-        used = (today - self.started_on).days
-        return min(max(used / total, 0.0), 1.0) if total > 0 else 1.0
-
 
 def inspection_deadline(
     *,

@@ -50,6 +50,14 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+DASHBOARD_QUERY = """
+    SELECT o.order_id, o.title, o.store, o.price, o.currency, o.ordered_on, o.delivered_on,
+           o.protection_ends, o.window_days, o.local_return, o.state, o.clock, o.clock_since,
+           o.archived, d.opened_on, d.refund_expected, d.refund_amount
+    FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id
+"""
+
+
 class StoreError(UserError):
     """The database cannot be used as asked; the message says why, for the user."""
 
@@ -174,6 +182,10 @@ class Store:
         rows = list(self.db.query(f"SELECT * FROM orders {where} ORDER BY order_id"))
         disputes = self._dispute_rows(None)
         return [_order_from_row(row, disputes.get(row["order_id"])) for row in rows]
+
+    def dashboard_records(self) -> list[dict[str, Any]]:
+        """Flat rows for the dashboard, without building models (fast at 100k orders)."""
+        return list(self.db.query(DASHBOARD_QUERY))
 
     def update_order(self, facts: OrderFacts, *, expected_version: int | None = None) -> Order:
         """Save edited facts. Refuses if the order changed since ``expected_version``."""

@@ -1,17 +1,118 @@
-"""Placeholder until the dashboard lands."""
+"""The Textual application: the clock, the store handle, commands, and error handling."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-def run_app(context) -> int:
-    from textual.app import App
-    from textual.widgets import Static
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-    class Placeholder(App):
-        def compose(self):
-            yield Static("aliret-tui: the dashboard is coming. Press q to quit.")
+from aliret_tui.config import Settings
+from aliret_tui.errors import UserError
+from aliret_tui.timesource import TimeSource
+from aliret_tui.tui.storage import StoreAccess
 
-        BINDINGS = [("q", "quit", "Quit")]  # noqa: RUF012
+if TYPE_CHECKING:
+    from aliret_tui.cli.main import Context
 
-    Placeholder().run()
-    return 0
+TICK_SECONDS = 1.0
+POLL_SECONDS = 1.0
+
+
+class AliretApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "aliret-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    # Local wall-clock time; every countdown watches it.
+    now: reactive[dt.datetime] = reactive(dt.datetime(2000, 1, 1), init=False)
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        time: TimeSource,
+        settings: Settings | None = None,
+        demo: bool = False,
+    ):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.time = time
+        self.demo = demo
+        self.db_path = db_path
+        self.db = StoreAccess(db_path, self.settings.policy, time)
+        self.set_reactive(AliretApp.now, time.now())
+
+    @property
+    def policy(self):  # -> Policy
+        return self.settings.policy
+
+    def on_mount(self) -> None:
+        from aliret_tui.tui.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        if not self.time.is_frozen:
+            self.set_interval(TICK_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        self.now = self.time.now()
+
+    def on_unmount(self) -> None:
+        self.db.close()
+
+    # -- actions -----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from aliret_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand("Help", "Keys, states and colours", self.action_help)
+
+    # -- errors from workers -----------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        from aliret_tui.store.store import StoreError
+
+        if isinstance(error, StoreError) and event.worker.group == "load":
+            # The database cannot be used at all: leave cleanly, like the CLI does.
+            self.exit(return_code=2, message=f"aliret-tui: error: {error}")
+        elif isinstance(error, UserError):
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+        else:
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Unexpected error",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+
+
+def run_app(context: Context) -> int:
+    app = AliretApp(
+        db_path=context.db_path, time=context.time, settings=context.settings(), demo=context.demo
+    )
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,296 @@
+"""A throwaway database full of sample orders, one in each state, for a first look.
+
+Dates are relative to "today", so the demo always has something due soon.
+It lives in a fresh temporary folder that is removed when the program ends;
+the user's real database is never opened.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from aliret_tui.timesource import TimeSource
+
+# (order facts, [(event, days after today (negative = ago), extra values)])
+_Sample = tuple[dict[str, Any], list[tuple[str, int, dict[str, Any]]]]
+
+
+def _samples() -> list[_Sample]:
+    return [
+        (
+            {
+                "order_id": "8175100000000011",
+                "title": "Wireless earbuds, noise cancelling",
+                "price": "24.90",
+                "currency": "USD",
+                "store": "SoundCore Direct",
+                "ordered": -30,
+                "delivered": -14,
+                "country": "US",
+            },
+            [],
+        ),
+        (
+            {
+                "order_id": "8175100000000012",
+                "title": "USB cable [/2 pack] 2m braided",
+                "price": "3.49",
+                "currency": "USD",
+                "store": "Cable [World] Store",
+                "ordered": -25,
+                "delivered": -9,
+            },
+            [],
+        ),
+        (
+            {
+                "order_id": "8175100000000013",
+                "title": "Winter jacket, size L",
+                "price": "39.00",
+                "currency": "EUR",
+                "store": "Nordic Outdoor",
+                "ordered": -40,
+                "delivered": -20,
+                "country": "FR",
+                "local_return": True,
+            },
+            [],
+        ),
+        (
+            {
+                "order_id": "8175100000000014",
+                "title": "Smart watch strap, 22 mm",
+                "price": "6.80",
+                "currency": "USD",
+                "store": "StrapHub",
+                "ordered": -20,
+            },
+            [],
+        ),
+        (
+            {
+                "order_id": "8175100000000015",
+                "title": "Phone case (clear)",
+                "price": "4.20",
+                "currency": "GBP",
+                "store": "CaseLand",
+                "ordered": -60,
+                "protection_ends": 2,
+            },
+            [],
+        ),
+        (
+            {
+                "order_id": "8175100000000016",
+                "title": "Running shoes, EU 43",
+                "price": "45.00",
+                "currency": "EUR",
+                "store": "FastFeet Official",
+                "ordered": -35,
+                "delivered": -12,
+                "country": "ES",
+                "free_return": True,
+            },
+            [("open_dispute", -3, {"reason": "wrong_size", "note": "Label says 43, fits like 41"})],
+        ),
+        (
+            {
+                "order_id": "8175100000000017",
+                "title": "Mechanical keyboard, brown switches",
+                "price": "58.00",
+                "currency": "USD",
+                "store": "KeyCraft",
+                "ordered": -45,
+                "delivered": -16,
+            },
+            [
+                (
+                    "open_dispute",
+                    -9,
+                    {"reason": "item_defective", "note": "Three keys do not register"},
+                ),
+                ("seller_refused", -4, {"note": "Seller says it is user error"}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000018",
+                "title": "Drone with 4K camera",
+                "price": "119.00",
+                "currency": "USD",
+                "store": "SkyToys",
+                "ordered": -50,
+                "delivered": -25,
+            },
+            [
+                ("open_dispute", -18, {"reason": "not_as_described"}),
+                ("seller_refused", -14, {}),
+                ("escalated", -10, {"note": "Sent video of the camera at 720p"}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000019",
+                "title": "Desk lamp, LED",
+                "price": "17.50",
+                "currency": "EUR",
+                "store": "Lumen House",
+                "ordered": -30,
+                "delivered": -13,
+                "country": "FR",
+                "free_return": True,
+            },
+            [
+                ("open_dispute", -8, {"reason": "damaged_in_transit"}),
+                ("return_approved", -7, {}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000020",
+                "title": "Bluetooth speaker",
+                "price": "29.99",
+                "currency": "USD",
+                "store": "SoundCore Direct",
+                "ordered": -40,
+                "delivered": -22,
+            },
+            [
+                ("open_dispute", -15, {"reason": "missing_parts"}),
+                ("return_approved", -13, {}),
+                ("return_shipped", -11, {"tracking": "LP00123456789CN", "carrier": "Cainiao"}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000021",
+                "title": "Kitchen scale",
+                "price": "8.90",
+                "currency": "USD",
+                "store": "HomeGoods 24",
+                "ordered": -28,
+                "delivered": -15,
+            },
+            [
+                ("open_dispute", -12, {"reason": "item_defective"}),
+                ("seller_agreed", -10, {"note": "Refund without return"}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000022",
+                "title": "Hiking backpack 40L",
+                "price": "34.00",
+                "currency": "EUR",
+                "store": "Nordic Outdoor",
+                "ordered": -70,
+                "delivered": -50,
+            },
+            [
+                ("open_dispute", -45, {"reason": "wrong_item"}),
+                ("return_approved", -43, {}),
+                ("return_shipped", -41, {"tracking": "RR987654321ES", "carrier": "Correos"}),
+                ("return_delivered", -33, {}),
+                ("refunded", -30, {}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000023",
+                "title": "Sunglasses, polarised",
+                "price": "12.00",
+                "currency": "USD",
+                "store": "ShadeMart",
+                "ordered": -60,
+                "delivered": -45,
+            },
+            [("keep", -40, {})],
+        ),
+        (
+            {
+                "order_id": "8175100000000024",
+                "title": "Ring light 10 inch",
+                "price": "15.00",
+                "currency": "USD",
+                "store": "StudioPro",
+                "ordered": -80,
+                "delivered": -60,
+            },
+            [
+                ("open_dispute", -55, {"reason": "not_as_described"}),
+                ("seller_refused", -52, {}),
+                ("escalated", -49, {}),
+                ("mediation_lost", -40, {"note": "Mediator asked for a video I did not have"}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000025",
+                "title": "Tripod, aluminium",
+                "price": "21.00",
+                "currency": "USD",
+                "store": "StudioPro",
+                "ordered": -45,
+                "delivered": -30,
+            },
+            [
+                ("open_dispute", -28, {"reason": "other"}),
+                ("cancelled", -27, {"note": "Found the missing screw in the box"}),
+            ],
+        ),
+        (
+            {
+                "order_id": "8175100000000026",
+                "title": "Cable ties, 100 pcs",
+                "price": "1.99",
+                "currency": "USD",
+                "store": "HomeGoods 24",
+                "ordered": -50,
+                "delivered": -35,
+            },
+            [],
+        ),
+    ]
+
+
+_DATE_FIELDS = {
+    "ordered": "ordered_on",
+    "delivered": "delivered_on",
+    "protection_ends": "protection_ends",
+}
+
+
+def fill_demo(path: Path, time: TimeSource) -> None:
+    """Create the sample orders (with their events and a chat log) in ``path``."""
+    from aliret_tui.domain.models import EventInput, OrderFacts, parse
+    from aliret_tui.store.store import Store
+
+    today = time.today()
+    with Store(path, time=time) as store:
+        for facts, events in _samples():
+            values = {
+                _DATE_FIELDS.get(key, key): (
+                    (today + dt.timedelta(days=value)).isoformat() if key in _DATE_FIELDS else value
+                )
+                for key, value in facts.items()
+            }
+            store.add_order(parse(OrderFacts, values))
+            for kind, offset, extra in events:
+                on = (today + dt.timedelta(days=offset)).isoformat()
+                store.record_event(
+                    values["order_id"], parse(EventInput, {"kind": kind, "on": on, **extra})
+                )
+
+
+def demo_database(time: TimeSource) -> Path:
+    """A fresh demo database in a private temporary folder, removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="aliret-tui-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "demo.db"
+    fill_demo(path, time)
+    return path

@@ -1,0 +1,362 @@
+"""The dashboard: summary line, live countdown panel and the orders table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from aliret_tui.store.transfer import CSV_COLUMNS
+from aliret_tui.tui.view import (
+    URGENCY_SORT,
+    Filter,
+    OrderRow,
+    build_rows,
+    countdown_rows,
+    summarise,
+    visible_rows,
+)
+from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
+from aliret_tui.tui.widgets.orders_table import OrdersTable
+from aliret_tui.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from aliret_tui.domain.models import Order
+    from aliret_tui.tui.app import AliretApp
+
+NO_ORDERS_MESSAGE = [
+    "No orders yet.",
+    "",
+    "Press a to add your first order,",
+    "or import a spreadsheet from the shell:",
+    "aliret-tui import orders.csv",
+    "",
+    "CSV columns: " + ",".join(CSV_COLUMNS[:4]) + ",…",
+    "(see the README for all of them)",
+]
+
+
+@dataclass
+class RowsLoaded(Message):
+    rows: list[OrderRow]
+    today: dt.date
+    data_version: int
+    select: str | None = None  # put the cursor on this order
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("a", "add", "Add", id="add"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("x", "archive", "Archive", id="archive"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("f", "cycle_filter", "Filter", id="filter"),
+        Binding("escape", "clear_search", "Clear search", id="clear_search"),
+    ]
+
+    order_filter: reactive[Filter] = reactive(Filter.ACTIVE, init=False)
+    search_query: reactive[str] = reactive("", init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[OrderRow] = []
+        self.loaded = False
+        self.today: dt.date | None = None
+        self.seen_data_version: int | None = None
+        self.sort_by = URGENCY_SORT
+        self.descending = False
+
+    @property
+    def aliret(self) -> AliretApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_bar(), id="title-bar")
+        yield Static(Content("Loading…"), id="summary")
+        with Horizontal(id="body"):
+            yield CountdownPanel(id="countdowns")
+            with Vertical(id="orders-pane"):
+                yield OrdersTable(id="orders")
+                yield Input(placeholder="Search order number, title, store", id="search")
+        yield Footer()
+
+    def _title_bar(self) -> Content:
+        app = self.aliret
+        where = "DEMO DATA (throwaway)" if app.demo else str(app.db_path)
+        today = app.time.today()
+        return Content.from_markup(
+            "[b]aliret-tui[/b]  ·  $where  ·  today $today",
+            where=where,
+            today=f"{today:%a} {today.isoformat()}",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#countdowns").border_title = "Countdowns"
+        self._update_orders_title(0)
+        self.query_one(OrdersTable).focus()
+        self.watch(self.app, "now", self._tick, init=False)
+        self.load()
+        self.set_interval(1.0, self._poll_for_outside_changes)
+
+    # -- loading -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, select: str | None = None) -> None:
+        app = self.aliret
+        today = app.time.today()
+        records, version = app.db.call(
+            lambda store: (store.dashboard_records(), store.data_version())
+        )
+        rows = build_rows(records, app.policy, today)
+        self.post_message(RowsLoaded(rows, today, version, select))
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll_for_outside_changes(self) -> None:
+        """Another shell ran `aliret-tui add` or `event`: reload within a second."""
+        if not self.loaded:
+            return
+        version = self.aliret.db.call(lambda store: store.data_version())
+        if version != self.seen_data_version:
+            self.seen_data_version = version
+            self.app.call_from_thread(self.load)
+
+    @on(RowsLoaded)
+    def _show(self, message: RowsLoaded) -> None:
+        self.rows = message.rows
+        self.today = message.today
+        self.seen_data_version = message.data_version
+        self.loaded = True
+        self.refresh_view(keep_order_id=message.select)
+
+    def refresh_view(self, keep_order_id: str | None = None) -> None:
+        table = self.query_one(OrdersTable)
+        if keep_order_id is None and table.highlighted_row is not None:
+            keep_order_id = table.highlighted_row.order_id
+        shown = visible_rows(
+            self.rows, self.order_filter, self.search_query, self.sort_by, self.descending
+        )
+        table.empty_message = self._empty_message()
+        table.set_sort(self.sort_by, self.descending)
+        table.show_rows(shown, keep_order_id)
+        self._update_orders_title(len(shown))
+        self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
+        self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
+        self.refresh_bindings()
+
+    def _empty_message(self) -> list[str]:
+        if not self.rows:
+            return NO_ORDERS_MESSAGE
+        if self.search_query:
+            return [
+                f"Nothing matches “{self.search_query}”.",
+                "",
+                "Press esc in the search box to clear it.",
+            ]
+        return [f"No {self.order_filter.value} orders.", "", "Press f to change the filter."]
+
+    def _update_orders_title(self, shown: int) -> None:
+        pane = self.query_one("#orders-pane")
+        sort = "urgency" if self.sort_by == URGENCY_SORT else self.sort_by.replace("_", " ")
+        pane.border_title = f"Orders · {self.order_filter.value} · by {sort}"
+        pane.border_subtitle = f"{shown} of {len(self.rows)}" if self.loaded else ""
+
+    def _tick(self, now: dt.datetime) -> None:
+        if self.today is not None and now.date() != self.today:
+            self.load()  # midnight: days left and urgencies change
+            return
+        self.query_one(CountdownPanel).tick(now)
+
+    def watch_order_filter(self) -> None:
+        self.refresh_view()
+
+    def watch_search_query(self) -> None:
+        self.refresh_view()
+
+    @on(OrdersTable.SortRequested)
+    def _sort(self, message: OrdersTable.SortRequested) -> None:
+        self.sort_by, self.descending = message.key, message.descending
+        self.refresh_view()
+
+    # -- which order is meant ------------------------------------------------------
+
+    def current_row(self) -> OrderRow | None:
+        focused = self.focused
+        if isinstance(focused, CountdownPanel):
+            return focused.highlighted_card
+        return self.query_one(OrdersTable).highlighted_row
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "archive"):
+            return self.current_row() is not None
+        if action == "clear_search":
+            return bool(self.search_query) or self.query_one("#search", Input).has_focus
+        return True
+
+    @on(VirtualList.Highlighted)
+    def _highlight_moved(self) -> None:
+        self.refresh_bindings()
+
+    @on(VirtualList.Selected)
+    def _open(self, message: VirtualList.Selected) -> None:
+        list_widget = message.virtual_list
+        if isinstance(list_widget, CountdownPanel):
+            row = list_widget.cards[message.index]
+        else:
+            row = self.query_one(OrdersTable).rows[message.index]
+        self.open_order(row.order_id)
+
+    def open_order(self, order_id: str) -> None:
+        from aliret_tui.tui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(order_id), callback=lambda _: self.load())
+
+    # -- actions -----------------------------------------------------------------
+
+    def action_add(self) -> None:
+        from aliret_tui.tui.screens.order_form import OrderFormScreen
+
+        self.app.push_screen(OrderFormScreen(), callback=self._after_save)
+
+    def action_edit(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._edit(row.order_id)
+
+    @work(thread=True, exclusive=True, group="fetch")
+    def _edit(self, order_id: str) -> None:
+        order = self.aliret.db.call(lambda store: store.get_order(order_id))
+        self.app.call_from_thread(self._open_form, order)
+
+    def _open_form(self, order: Order) -> None:
+        from aliret_tui.tui.screens.order_form import OrderFormScreen
+
+        self.app.push_screen(OrderFormScreen(editing=order), callback=self._after_save)
+
+    def _after_save(self, order: Order | None) -> None:
+        if order is None:
+            return
+        self.notify(f"Saved order {order.order_id}: {order.title}", title="Saved", markup=False)
+        self.load(select=order.order_id)
+
+    def action_archive(self) -> None:
+        from aliret_tui.tui.screens.modals import ArchiveScreen
+
+        row = self.current_row()
+        if row is None:
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "archive":
+                self._set_archived(row.order_id, not row.archived)
+            elif choice == "delete":
+                self._confirm_delete(row)
+
+        self.app.push_screen(ArchiveScreen(row.order_id, row.title, row.archived), chosen)
+
+    def _confirm_delete(self, row: OrderRow) -> None:
+        from aliret_tui.tui.screens.modals import ConfirmScreen
+
+        question = Content.from_markup(
+            "[b]Delete order $order_id for good?[/b]\n$title\n\n"
+            "Its timeline, chat log and evidence list go too. This cannot be undone.",
+            order_id=row.order_id,
+            title=row.title,
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._delete(row.order_id)
+
+        self.app.push_screen(ConfirmScreen(question, "Delete", danger=True), confirmed)
+
+    @work(thread=True, group="write")
+    def _set_archived(self, order_id: str, archived: bool) -> None:
+        self.aliret.db.call(lambda store: store.set_archived(order_id, archived))
+        verb = "Archived" if archived else "Unarchived"
+        self.app.call_from_thread(self.notify, f"{verb} order {order_id}", markup=False)
+        self.app.call_from_thread(self.load)
+
+    @work(thread=True, group="write")
+    def _delete(self, order_id: str) -> None:
+        self.aliret.db.call(lambda store: store.delete_order(order_id))
+        self.app.call_from_thread(self.notify, f"Deleted order {order_id}", markup=False)
+        self.app.call_from_thread(self.load)
+
+    def action_cycle_filter(self) -> None:
+        self.order_filter = self.order_filter.next()
+
+    def set_filter(self, chosen: Filter) -> None:
+        self.order_filter = chosen
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-shown")
+        self.set_focus(search)  # at once, so keys typed right after "/" land in the box
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_query = event.value
+        self.refresh_bindings()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        search = self.query_one("#search", Input)
+        if not search.value:
+            search.remove_class("-shown")
+        self.query_one(OrdersTable).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.remove_class("-shown")
+        self.query_one(OrdersTable).focus()
+
+    # -- command palette ---------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Add order", "Add an order with the form (a)", self.action_add)
+        if self.current_row() is not None:
+            yield SystemCommand("Edit order", "Edit the highlighted order (e)", self.action_edit)
+            yield SystemCommand(
+                "Open order", "Timeline, chat and evidence (enter)", self._open_current
+            )
+            yield SystemCommand(
+                "Archive or delete order",
+                "Hide or remove the highlighted order (x)",
+                self.action_archive,
+            )
+        yield SystemCommand("Search", "Search order number, title, store (/)", self.action_search)
+        for chosen in Filter:
+            yield SystemCommand(
+                f"Show {chosen.value} orders",
+                f"Filter the table to {chosen.value} orders (f cycles)",
+                lambda chosen=chosen: self.set_filter(chosen),
+            )
+        yield SystemCommand(
+            "Sort by next column",
+            "Cycle the sort column (s)",
+            self.query_one(OrdersTable).action_cycle_sort,
+        )
+        yield SystemCommand(
+            "Reverse sort",
+            "Reverse the sort order (S)",
+            self.query_one(OrdersTable).action_reverse_sort,
+        )
+
+    def _open_current(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.open_order(row.order_id)

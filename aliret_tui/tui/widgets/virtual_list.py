@@ -1,0 +1,210 @@
+"""A keyboard-driven list that renders only the lines on screen (Textual's Line API).
+
+The orders table and the countdown panel are both lists of fixed-height items
+that may run to 100k entries, so nothing here measures or builds a widget per
+item: ``render_item_line`` is asked for exactly the lines being painted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Base class: ``item_count`` items of ``item_height`` lines under a fixed header."""
+
+    DEFAULT_CSS = """
+    VirtualList {
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "select_cursor", "Open", id="open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    item_height = 1
+    header_height = 0
+
+    @dataclass
+    class Selected(Message):
+        """Enter (or a click on the current item) chose an item."""
+
+        virtual_list: VirtualList
+        index: int
+
+        @property
+        def control(self) -> VirtualList:
+            return self.virtual_list
+
+    @dataclass
+    class Highlighted(Message):
+        virtual_list: VirtualList
+        index: int
+
+        @property
+        def control(self) -> VirtualList:
+            return self.virtual_list
+
+    # -- to implement ------------------------------------------------------------
+
+    @property
+    def item_count(self) -> int:
+        raise NotImplementedError
+
+    def render_item_line(self, index: int, line: int, width: int, selected: bool) -> Strip:
+        raise NotImplementedError
+
+    def render_header_line(self, line: int, width: int) -> Strip:
+        return Strip.blank(width, self.rich_style)
+
+    def render_empty_line(self, y: int, width: int) -> Strip:
+        """Shown when there are no items (an empty-state message)."""
+        return Strip.blank(width, self.rich_style)
+
+    # -- rendering ---------------------------------------------------------------
+
+    @property
+    def line_width(self) -> int:
+        """Cells available for text (the vertical scrollbar excluded)."""
+        return self.scrollable_content_region.width
+
+    def render_line(self, y: int) -> Strip:
+        width = self.line_width
+        if y < self.header_height:
+            return self.render_header_line(y, width)
+        if self.item_count == 0:
+            return self.render_empty_line(y - self.header_height, width)
+        content_y = y - self.header_height + self.scroll_offset.y
+        index, line = divmod(content_y, self.item_height)
+        if index >= self.item_count:
+            return Strip.blank(width, self.rich_style)
+        return self.render_item_line(index, line, width, index == self.cursor)
+
+    def text_strip(self, text: Text, width: int, style: Style | None = None) -> Strip:
+        """One line of ``text``, cut or padded to exactly ``width`` cells."""
+        line = text.copy()
+        line.no_wrap = True
+        line.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(line.render(self.app.console))
+        strip = Strip(segments, width)
+        if style is not None:
+            strip = strip.apply_style(style)
+        return strip.simplify()
+
+    def blank(self, width: int, style: Style | None = None) -> Strip:
+        return Strip([Segment(" " * width, style or self.rich_style)], width)
+
+    def refresh_items(self) -> None:
+        """Call after the items changed: resizes the scroll area and repaints."""
+        self.virtual_size = Size(0, self.header_height + self._content_height)
+        self.cursor = min(self.cursor, max(self.item_count - 1, 0))
+        self.refresh()
+
+    @property
+    def _content_height(self) -> int:
+        return self.item_count * self.item_height
+
+    @property
+    def _visible_height(self) -> int:
+        return max(self.size.height - self.header_height, 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(0, self.header_height + self._content_height)
+        self._scroll_cursor_into_view()
+
+    def visible_indices(self) -> range:
+        first = self.scroll_offset.y // self.item_height
+        last = (self.scroll_offset.y + self._visible_height - 1) // self.item_height
+        return range(first, min(last + 1, self.item_count))
+
+    def refresh_item_line(self, index: int, line: int) -> None:
+        """Repaint one line of one item, if it is on screen."""
+        y = self.header_height + index * self.item_height + line - self.scroll_offset.y
+        if self.header_height <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- cursor ------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if self.item_count:
+            self.post_message(self.Highlighted(self, new))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if not self.item_count:
+            return
+        top = self.cursor * self.item_height
+        bottom = top + self.item_height
+        if top < self.scroll_offset.y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom > self.scroll_offset.y + self._visible_height:
+            self.scroll_to(y=bottom - self._visible_height, animate=False, immediate=True)
+
+    def _move(self, delta: int) -> None:
+        if self.item_count:
+            self.cursor = min(max(self.cursor + delta, 0), self.item_count - 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up(self) -> None:
+        self._move(-max(self._visible_height // self.item_height, 1))
+
+    def action_page_down(self) -> None:
+        self._move(max(self._visible_height // self.item_height, 1))
+
+    def action_first(self) -> None:
+        self._move(-self.item_count)
+
+    def action_last(self) -> None:
+        self._move(self.item_count)
+
+    def action_select_cursor(self) -> None:
+        if self.item_count:
+            self.post_message(self.Selected(self, self.cursor))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            return self.item_count > 0
+        return True
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < self.header_height:
+            self.on_header_click(event.x)
+            return
+        if not self.item_count:
+            return
+        index = (event.y - self.header_height + self.scroll_offset.y) // self.item_height
+        if 0 <= index < self.item_count:
+            if index == self.cursor or event.chain > 1:
+                self.cursor = index
+                self.post_message(self.Selected(self, index))
+            else:
+                self.cursor = index
+
+    def on_header_click(self, x: int) -> None:
+        """A click on the header (the orders table sorts by that column)."""
