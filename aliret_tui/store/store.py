@@ -274,7 +274,73 @@ class Store:
         rows = self.db.query("SELECT * FROM events WHERE order_id = ? ORDER BY seq", [order_id])
         return [_event_from_row(row) for row in rows]
 
-    # -- evidence and chat (read side; the detail screen writes them) ------------
+    # -- chat log ----------------------------------------------------------------
+
+    def add_messages(self, order_id: str, messages: list[ChatMessage]) -> int:
+        """Append messages (one, or a whole transcript) in one transaction."""
+        with self.transaction():
+            self._require_order(order_id)
+            self._insert_messages(order_id, messages)
+        return len(messages)
+
+    def edit_message(self, order_id: str, message_id: int, text: str) -> None:
+        with self.transaction():
+            self._require_row("messages", order_id, message_id)
+            self.db["messages"].update(message_id, {"text": text, "edited_at": self._now()})
+
+    def delete_message(self, order_id: str, message_id: int) -> None:
+        with self.transaction():
+            self._require_row("messages", order_id, message_id)
+            self.db["messages"].delete(message_id)
+
+    # -- evidence ------------------------------------------------------------------
+
+    def add_evidence_item(self, order_id: str, item: EvidenceItem) -> EvidenceItem:
+        with self.transaction():
+            self._require_order(order_id)
+            position = self.db.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM evidence WHERE order_id = ?",
+                [order_id],
+            ).fetchone()[0]
+            placed = item.model_copy(update={"position": position, "custom": True})
+            self._insert_evidence(order_id, [placed])
+        return placed
+
+    def set_evidence_done(self, order_id: str, item_id: int, done: bool) -> None:
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db["evidence"].update(item_id, {"done": int(done)})
+
+    def set_evidence_note(self, order_id: str, item_id: int, note: str) -> None:
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db["evidence"].update(item_id, {"note": note})
+
+    def attach_file(self, order_id: str, item_id: int, attachment: Attachment) -> None:
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db["attachments"].insert(
+                {
+                    "evidence_id": item_id,
+                    "path": attachment.path,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                    "attached_at": attachment.attached_at,
+                }
+            )
+
+    def _require_order(self, order_id: str) -> None:
+        if self._order_row(order_id) is None:
+            raise OrderNotFound(order_id)
+
+    def _require_row(self, table: str, order_id: str, row_id: int) -> None:
+        found = self.db.execute(
+            f"SELECT 1 FROM {table} WHERE id = ? AND order_id = ?", [row_id, order_id]
+        ).fetchone()
+        if found is None:
+            raise StoreError(f"that {table.rstrip('s')} is no longer there (deleted elsewhere?)")
+
+    # -- reading evidence and chat ---------------------------------------------------
 
     def evidence(self, order_id: str) -> list[EvidenceItem]:
         items = list(

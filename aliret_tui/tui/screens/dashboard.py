@@ -235,7 +235,7 @@ class DashboardScreen(Screen[None]):
         if row is not None:
             self._edit(row.order_id)
 
-    @work(thread=True, exclusive=True, group="fetch")
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _edit(self, order_id: str) -> None:
         order = self.aliret.db.call(lambda store: store.get_order(order_id))
         self.app.call_from_thread(self._open_form, order)
@@ -282,14 +282,14 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen(question, "Delete", danger=True), confirmed)
 
-    @work(thread=True, group="write")
+    @work(thread=True, group="write", exit_on_error=False)
     def _set_archived(self, order_id: str, archived: bool) -> None:
         self.aliret.db.call(lambda store: store.set_archived(order_id, archived))
         verb = "Archived" if archived else "Unarchived"
         self.app.call_from_thread(self.notify, f"{verb} order {order_id}", markup=False)
         self.app.call_from_thread(self.load)
 
-    @work(thread=True, group="write")
+    @work(thread=True, group="write", exit_on_error=False)
     def _delete(self, order_id: str) -> None:
         self.aliret.db.call(lambda store: store.delete_order(order_id))
         self.app.call_from_thread(self.notify, f"Deleted order {order_id}", markup=False)

@@ -181,7 +181,7 @@ class OrderFormScreen(ModalScreen[Order | None]):
                 self.query_one(f"#{name}").focus()
                 return
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, facts: OrderFacts, notes: TextNotes) -> None:
         editing = self.editing
         try:

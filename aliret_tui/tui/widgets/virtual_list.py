@@ -7,6 +7,7 @@ item: ``render_item_line`` is asked for exactly the lines being painted.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -42,6 +43,7 @@ class VirtualList(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
+    selectable = True  # enter posts Selected; lists without an "open" set this False
     item_height = 1
     header_height = 0
 
@@ -95,9 +97,9 @@ class VirtualList(ScrollView, can_focus=True):
         if self.item_count == 0:
             return self.render_empty_line(y - self.header_height, width)
         content_y = y - self.header_height + self.scroll_offset.y
-        index, line = divmod(content_y, self.item_height)
-        if index >= self.item_count:
+        if content_y >= self._content_height:
             return Strip.blank(width, self.rich_style)
+        index, line = self._locate(content_y)
         return self.render_item_line(index, line, width, index == self.cursor)
 
     def text_strip(self, text: Text, width: int, style: Style | None = None) -> Strip:
@@ -120,9 +122,19 @@ class VirtualList(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(self.item_count - 1, 0))
         self.refresh()
 
+    # Where items sit; fixed heights here, ``VariableList`` overrides these three.
+
     @property
     def _content_height(self) -> int:
         return self.item_count * self.item_height
+
+    def _locate(self, content_y: int) -> tuple[int, int]:
+        """(item index, line within the item) of a line of content."""
+        return divmod(content_y, self.item_height)
+
+    def _item_span(self, index: int) -> tuple[int, int]:
+        """(first content line, number of lines) of an item."""
+        return index * self.item_height, self.item_height
 
     @property
     def _visible_height(self) -> int:
@@ -133,13 +145,15 @@ class VirtualList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     def visible_indices(self) -> range:
-        first = self.scroll_offset.y // self.item_height
-        last = (self.scroll_offset.y + self._visible_height - 1) // self.item_height
-        return range(first, min(last + 1, self.item_count))
+        if not self.item_count:
+            return range(0)
+        top = self.scroll_offset.y
+        bottom = min(top + self._visible_height, self._content_height) - 1
+        return range(self._locate(top)[0], self._locate(max(bottom, top))[0] + 1)
 
     def refresh_item_line(self, index: int, line: int) -> None:
         """Repaint one line of one item, if it is on screen."""
-        y = self.header_height + index * self.item_height + line - self.scroll_offset.y
+        y = self.header_height + self._item_span(index)[0] + line - self.scroll_offset.y
         if self.header_height <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
@@ -154,8 +168,8 @@ class VirtualList(ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         if not self.item_count:
             return
-        top = self.cursor * self.item_height
-        bottom = top + self.item_height
+        top, height = self._item_span(self.cursor)
+        bottom = top + min(height, self._visible_height)
         if top < self.scroll_offset.y:
             self.scroll_to(y=top, animate=False, immediate=True)
         elif bottom > self.scroll_offset.y + self._visible_height:
@@ -172,10 +186,13 @@ class VirtualList(ScrollView, can_focus=True):
         self._move(1)
 
     def action_page_up(self) -> None:
-        self._move(-max(self._visible_height // self.item_height, 1))
+        self._move(-self._items_per_page())
 
     def action_page_down(self) -> None:
-        self._move(max(self._visible_height // self.item_height, 1))
+        self._move(self._items_per_page())
+
+    def _items_per_page(self) -> int:
+        return max(len(self.visible_indices()) - 1, 1)
 
     def action_first(self) -> None:
         self._move(-self.item_count)
@@ -189,7 +206,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select_cursor":
-            return self.item_count > 0
+            return self.selectable and self.item_count > 0
         return True
 
     def on_click(self, event: events.Click) -> None:
@@ -198,8 +215,9 @@ class VirtualList(ScrollView, can_focus=True):
             return
         if not self.item_count:
             return
-        index = (event.y - self.header_height + self.scroll_offset.y) // self.item_height
-        if 0 <= index < self.item_count:
+        content_y = event.y - self.header_height + self.scroll_offset.y
+        if 0 <= content_y < self._content_height:
+            index = self._locate(content_y)[0]
             if index == self.cursor or event.chain > 1:
                 self.cursor = index
                 self.post_message(self.Selected(self, index))
@@ -208,3 +226,62 @@ class VirtualList(ScrollView, can_focus=True):
 
     def on_header_click(self, x: int) -> None:
         """A click on the header (the orders table sorts by that column)."""
+
+
+class VariableList(VirtualList):
+    """Items of different heights (chat messages, checklist items with notes).
+
+    Subclasses implement ``build_item(index, width)``, returning the item's
+    lines; they are built once per width and kept until ``refresh_items``.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._built: dict[int, list[Text]] = {}
+        self._built_width = -1
+        self._tops: list[int] = []  # first content line of each item, plus the end
+
+    def build_item(self, index: int, width: int) -> list[Text]:
+        raise NotImplementedError
+
+    def item_lines(self, index: int) -> list[Text]:
+        self._layout()
+        return self._built[index]
+
+    def refresh_items(self) -> None:
+        self._built_width = -1
+        super().refresh_items()
+
+    def _layout(self) -> None:
+        width = self.line_width
+        if width == self._built_width and len(self._tops) == self.item_count + 1:
+            return
+        self._built = {index: self.build_item(index, width) for index in range(self.item_count)}
+        self._tops = [0]
+        for index in range(self.item_count):
+            self._tops.append(self._tops[-1] + max(len(self._built[index]), 1))
+        self._built_width = width
+        self.virtual_size = Size(0, self.header_height + self._tops[-1])
+
+    @property
+    def _content_height(self) -> int:
+        self._layout()
+        return self._tops[-1]
+
+    def _locate(self, content_y: int) -> tuple[int, int]:
+        self._layout()
+        index = bisect_right(self._tops, content_y) - 1
+        index = min(max(index, 0), self.item_count - 1)
+        return index, content_y - self._tops[index]
+
+    def _item_span(self, index: int) -> tuple[int, int]:
+        self._layout()
+        return self._tops[index], self._tops[index + 1] - self._tops[index]
+
+    def render_item_line(self, index: int, line: int, width: int, selected: bool) -> Strip:
+        lines = self.item_lines(index)
+        text = lines[line] if line < len(lines) else Text("")
+        return self.text_strip(text, width, self.cursor_style() if selected else None)
+
+    def cursor_style(self) -> Style | None:
+        return None

@@ -1,0 +1,54 @@
+"""The order's history as plain text, ready to paste into a mediation request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aliret_tui.domain.models import Event, Order
+from aliret_tui.domain.vocabulary import EventKind
+
+
+def event_details(event: Event, currency: str) -> str:
+    """The values an event carried: 'reason: wrong size; wants: return and refund'."""
+    parts = []
+    if event.reason is not None:
+        parts.append(f"reason: {event.reason.label}")
+    if event.outcome is not None:
+        wanted = "ruling" if event.kind is EventKind.MEDIATION_WON else "wants"
+        parts.append(f"{wanted}: {event.outcome.label}")
+    if event.tracking:
+        carrier = f" ({event.carrier})" if event.carrier else ""
+        parts.append(f"tracking: {event.tracking}{carrier}")
+    if event.amount is not None:
+        parts.append(f"amount: {event.amount} {currency}")
+    return "; ".join(parts)
+
+
+def timeline_lines(order: Order, events: Iterable[Event]) -> list[tuple[str, str, str]]:
+    """(date, what happened, note) from the order date onwards, oldest first."""
+    lines: list[tuple[str, str, str]] = []
+    if order.ordered_on:
+        lines.append((order.ordered_on.isoformat(), "Ordered", ""))
+    delivered_by_event = any(event.kind is EventKind.DELIVERED for event in events)
+    if order.delivered_on and not delivered_by_event:
+        lines.append((order.delivered_on.isoformat(), "Delivered", ""))
+    for event in events:
+        details = event_details(event, order.currency)
+        what = event.kind.label + (f" — {details}" if details else "")
+        lines.append((event.on.isoformat(), what, event.note))
+    lines.sort(key=lambda line: line[0])  # stable: same-day entries keep their order
+    return lines
+
+
+def timeline_text(order: Order, events: Iterable[Event]) -> str:
+    events = list(events)
+    header = [
+        f"Order {order.order_id}: {order.title}",
+        f"Store: {order.store or '(not recorded)'} · Price: {order.price} {order.currency}",
+        "",
+    ]
+    body = []
+    for day, what, note in timeline_lines(order, events):
+        body.append(f"{day}  {what}")
+        body.extend(f"            {line}" for line in note.splitlines())
+    return "\n".join(header + body) + "\n"

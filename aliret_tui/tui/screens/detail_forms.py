@@ -1,0 +1,372 @@
+"""The small dialogs of the detail screen: pick and record an event, write a chat
+message, ask for a path or a label, edit a note."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.models import EventInput, Order, parse
+from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
+from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
+
+if TYPE_CHECKING:
+    from aliret_tui.tui.app import AliretApp
+
+# One key per event in the picker, shown beside its name.
+EVENT_KEYS = {
+    EventKind.DELIVERED: "d",
+    EventKind.KEEP: "k",
+    EventKind.OPEN_DISPUTE: "o",
+    EventKind.SELLER_AGREED: "a",
+    EventKind.RETURN_APPROVED: "r",
+    EventKind.SELLER_REFUSED: "f",
+    EventKind.ESCALATED: "e",
+    EventKind.MEDIATION_WON: "w",
+    EventKind.MEDIATION_LOST: "l",
+    EventKind.RETURN_SHIPPED: "s",
+    EventKind.RETURN_DELIVERED: "v",
+    EventKind.REFUNDED: "m",
+    EventKind.CANCELLED: "c",
+}
+# Short names for buttons.
+EVENT_BUTTON_LABELS = {
+    EventKind.DELIVERED: "Delivered",
+    EventKind.KEEP: "Keep it",
+    EventKind.OPEN_DISPUTE: "Open dispute",
+    EventKind.SELLER_AGREED: "Seller agreed",
+    EventKind.RETURN_APPROVED: "Return approved",
+    EventKind.SELLER_REFUSED: "Seller refused",
+    EventKind.ESCALATED: "Escalate",
+    EventKind.MEDIATION_WON: "Mediation won",
+    EventKind.MEDIATION_LOST: "Mediation lost",
+    EventKind.RETURN_SHIPPED: "Return shipped",
+    EventKind.RETURN_DELIVERED: "Seller got it",
+    EventKind.REFUNDED: "Refunded",
+    EventKind.CANCELLED: "Cancel dispute",
+}
+FIELD_LABELS = {
+    "reason": "Reason",
+    "outcome": "What you want",
+    "tracking": "Tracking number",
+    "carrier": "Carrier",
+    "amount": "Amount",
+}
+
+
+class Dialog(ModalScreen[Any]):
+    """A dialog that closes with escape and shows refusals in a status line."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    @property
+    def aliret(self) -> AliretApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_status(self, message: str) -> None:
+        self.query_one("#dialog-status", Static).update(Content(message))
+
+    def buttons(self, save_label: str = "Save (ctrl+s)") -> ComposeResult:
+        yield Static("", id="dialog-status")
+        with Horizontal(classes="buttons"):
+            yield Button(save_label, id="save", variant="primary")
+            yield Button("Cancel (esc)", id="cancel")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class EventPickerScreen(Dialog):
+    """'What happened?': the events allowed now, each with its own key."""
+
+    def __init__(self, allowed: list[EventKind]):
+        super().__init__()
+        self.allowed = allowed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(Content.from_markup("[b]What happened?[/b]  (press its key)"))
+            yield OptionList(
+                *(
+                    Option(
+                        Content.from_markup(
+                            "[b $accent]$key[/]  $label", key=EVENT_KEYS[kind], label=kind.label
+                        ),
+                        id=kind.value,
+                    )
+                    for kind in self.allowed
+                ),
+                id="events",
+            )
+            yield Static(
+                Content("Events not listed are not possible at this stage."), classes="muted"
+            )
+
+    def on_key(self, event: events.Key) -> None:
+        for kind in self.allowed:
+            if event.character == EVENT_KEYS[kind]:
+                event.stop()
+                self.dismiss(kind)
+                return
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(EventKind(event.option.id))
+
+
+class EventFormScreen(Dialog):
+    """The fields one event needs; records it and dismisses with the ``Transition``."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(self, order: Order, kind: EventKind):
+        super().__init__()
+        self.order = order
+        self.kind = kind
+        self.values_needed = [name for name in FIELD_LABELS if name in EVENT_FIELDS.get(kind, ())]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog event-form"):
+            yield Static(
+                Content.from_markup(
+                    "[b]$label[/b] · order $order_id",
+                    label=self.kind.label,
+                    order_id=self.order.order_id,
+                )
+            )
+            for name in self.values_needed:
+                yield Label(FIELD_LABELS[name] + self._requirement(name))
+                yield self._widget(name)
+                yield Static("", classes="field-error", id=f"error-{name}")
+            yield Label("Date")
+            yield Input(self.aliret.time.today().isoformat(), placeholder="YYYY-MM-DD", id="on")
+            yield Static("", classes="field-error", id="error-on")
+            yield Label("Note for the timeline")
+            yield TextArea(id="note", tab_behavior="focus")
+            yield Static("", classes="field-error", id="error-note")
+            yield from self.buttons("Record (ctrl+s)")
+
+    def _requirement(self, name: str) -> str:
+        if name == "reason" or (name == "outcome" and self.kind is EventKind.MEDIATION_WON):
+            return " *"
+        if name == "tracking":
+            return " *"
+        if name == "amount":
+            return f" (empty: {self._default_amount()})"
+        return ""
+
+    def _default_amount(self) -> str:
+        refund = self.order.dispute.refund if self.order.dispute else None
+        if self.kind is EventKind.REFUNDED and refund and refund.expected_amount:
+            return f"the agreed {refund.expected_amount} {self.order.currency}"
+        if self.kind is EventKind.REFUNDED:
+            return f"the full {self.order.price} {self.order.currency}"
+        return "the full price"
+
+    def _widget(self, name: str):
+        if name == "reason":
+            options = [(reason.label, reason.value) for reason in Reason]
+            if self.order.delivered_on is None:
+                options = [(Reason.NOT_RECEIVED.label, Reason.NOT_RECEIVED.value)]
+            return Select(options, prompt="Choose a reason", id=name)
+        if name == "outcome":
+            options = [(outcome.label, outcome.value) for outcome in Outcome]
+            return Select(options, prompt="Choose", id=name)
+        placeholder = {"amount": f"e.g. {self.order.price}", "tracking": "e.g. LP00123456789CN"}
+        return Input(placeholder=placeholder.get(name, ""), id=name)
+
+    def on_mount(self) -> None:
+        first = self.values_needed[0] if self.values_needed else "on"
+        self.query_one(f"#{first}").focus()
+
+    def _values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"kind": self.kind.value}
+        for name in (*self.values_needed, "on"):
+            widget = self.query_one(f"#{name}")
+            value = widget.value  # type: ignore[attr-defined]
+            if value not in (None, "", Select.NULL):
+                values[name] = value
+        note = self.query_one("#note", TextArea).text
+        if note.strip():
+            values["note"] = note
+        return values
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self._clear_errors()
+        notes = TextNotes()
+        try:
+            request = parse(EventInput, self._values(), notes=notes, today=self.aliret.time.today())
+        except FieldErrors as errors:
+            self._show_errors(errors.errors)
+            return
+        self._record(request, notes)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _record(self, request: EventInput, notes: TextNotes) -> None:
+        order_id = self.order.order_id
+        try:
+            transition = self.aliret.db.call(lambda store: store.record_event(order_id, request))
+        except (FieldError, FieldErrors, EventRefused) as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self._recorded, transition, notes)
+
+    def _refused(self, error: FieldError | FieldErrors | EventRefused) -> None:
+        if isinstance(error, EventRefused):
+            self.show_status(str(error))
+        else:
+            self._show_errors(error.errors if isinstance(error, FieldErrors) else [error])
+
+    def _recorded(self, transition: Transition, notes: TextNotes) -> None:
+        for message in notes.messages():
+            self.notify(message, title="Cleaned", markup=False)
+        self.dismiss(transition)
+
+    def _clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.remove_class("-shown")
+        self.show_status("")
+
+    def _show_errors(self, errors: list[FieldError]) -> None:
+        shown = False
+        for error in errors:
+            target = self.query(f"#error-{error.field}")
+            if target:
+                target.first(Static).update(Content(error.message))
+                target.first(Static).add_class("-shown")
+                if not shown:
+                    self.query_one(f"#{error.field}").focus()
+                shown = True
+            else:
+                self.show_status(str(error))
+
+
+class MessageFormScreen(Dialog):
+    """Write (or correct) a chat message. Pasted multi-line text is kept as it is."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(self, editing_text: str | None = None, seller_name: str = "Seller"):
+        super().__init__()
+        self.editing_text = editing_text
+        self.seller_name = seller_name
+
+    def compose(self) -> ComposeResult:
+        heading = "Correct this message" if self.editing_text is not None else "Add a message"
+        with Vertical(classes="dialog message-form"):
+            yield Static(Content.from_markup("[b]$heading[/b]", heading=heading))
+            if self.editing_text is None:
+                yield Label("From")
+                yield Select(
+                    [
+                        ("Me", Sender.ME.value),
+                        (f"Seller ({self.seller_name})", Sender.SELLER.value),
+                        ("AliExpress", Sender.ALIEXPRESS.value),
+                    ],
+                    value=Sender.SELLER.value,
+                    allow_blank=False,
+                    id="sender",
+                )
+                yield Label("Sent at")
+                now = self.aliret.time.now()
+                yield Input(f"{now:%Y-%m-%d %H:%M}", placeholder="YYYY-MM-DD HH:MM", id="sent_at")
+            yield Label("Message")
+            yield TextArea(self.editing_text or "", id="text", tab_behavior="focus")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#text", TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values: dict[str, Any] = {"text": self.query_one("#text", TextArea).text}
+        if self.editing_text is None:
+            values["sender"] = self.query_one("#sender", Select).value
+            values["sent_at"] = self.query_one("#sent_at", Input).value
+        self.dismiss(values) if values["text"].strip() else self.show_status(
+            "The message is empty."
+        )
+
+
+class PromptScreen(Dialog):
+    """One line of input (a file path, a label), with an optional explanation."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        explanation: str = "",
+        placeholder: str = "",
+        choices: list[tuple[str, str]] | None = None,
+        choice_label: str = "",
+    ):
+        super().__init__()
+        self.heading = title
+        self.label = label
+        self.explanation = explanation
+        self.placeholder = placeholder
+        self.choices = choices
+        self.choice_label = choice_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("[b]$heading[/b]", heading=self.heading))
+            if self.explanation:
+                yield Static(Content(self.explanation), classes="muted")
+            yield Label(self.label)
+            yield Input(placeholder=self.placeholder, id="value")
+            if self.choices:
+                yield Label(self.choice_label)
+                yield Select(self.choices, value=self.choices[0][1], allow_blank=False, id="choice")
+            yield from self.buttons("OK (enter)")
+
+    def on_mount(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        value = self.query_one("#value", Input).value.strip()
+        if not value:
+            self.show_status(f"{self.label} is empty.")
+            return
+        choice = self.query_one("#choice", Select).value if self.choices else None
+        self.dismiss((value, choice))
+
+
+class NoteScreen(Dialog):
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(self, title: str, text: str):
+        super().__init__()
+        self.heading = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("[b]$heading[/b]", heading=self.heading))
+            yield TextArea(self.text, id="text", tab_behavior="focus")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#text", TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#text", TextArea).text)
