@@ -80,6 +80,8 @@ def _parse_policy(section: Any, path: Path | str, origins: dict[str, str]) -> Po
             changes[name] = {**default, **_caps(value, path, key)}
         elif isinstance(default, Decimal):
             changes[name] = _positive_number(value, path, key)
+        elif name.endswith("_percent"):
+            changes[name] = _percent(value, path, key)
         else:
             changes[name] = _days(value, path, key)
         origins[key] = str(path)
@@ -91,6 +93,12 @@ def _days(value: Any, path: Path | str, key: str) -> int:
         raise ConfigError(
             path, key, f"must be a whole number from 0 to {MAX_POLICY_DAYS} (got {value!r})"
         )
+    return value
+
+
+def _percent(value: Any, path: Path | str, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ConfigError(path, key, f"must be a whole percentage from 0 to 100 (got {value!r})")
     return value
 
 

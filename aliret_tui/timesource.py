@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Dates outside this range are typing mistakes, and would overflow date arithmetic.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,11 @@ def parse_iso_date(text: str) -> dt.date:
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"must be a date as YYYY-MM-DD (got {text!r})")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a real calendar date") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"{text!r} is out of range (years {EARLIEST_DATE.year}-{LATEST_DATE.year})"
+        )
+    return day

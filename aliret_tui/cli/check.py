@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from aliret_tui.cli.main import Context
 
 DEFAULT_DAYS = 7
+MAX_DAYS = 3650
 TITLE_WIDTH = 36
 EXIT_NOTHING_DUE, EXIT_SOMETHING_DUE = 0, 1
 
@@ -22,8 +23,8 @@ EXIT_NOTHING_DUE, EXIT_SOMETHING_DUE = 0, 1
 def run_check(args: argparse.Namespace, context: Context) -> int:
     settings = context.settings()
     days = args.days if args.days is not None else DEFAULT_DAYS
-    if days < 0:
-        raise FieldError("--days", f"must be 0 or more (got {days})")
+    if not 0 <= days <= MAX_DAYS:
+        raise FieldError("--days", f"must be from 0 to {MAX_DAYS} (got {days})")
     today = context.time.today()
     items = due_items(context.db_path, settings.policy, today, days)
     if args.json:

@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     ValidationError,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -29,6 +30,7 @@ from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reaso
 from aliret_tui.sanitize import clean_line
 
 Model = TypeVar("Model", bound=BaseModel)
+MINUTE_FORMAT = "%Y-%m-%d %H:%M"  # chat times: to the minute, local time
 
 
 def parse(
@@ -307,7 +309,7 @@ class ChatMessage(Record):
         if isinstance(value, dt.datetime):
             return value.replace(second=0, microsecond=0, tzinfo=None)
         try:
-            return dt.datetime.strptime(str(value).strip(), "%Y-%m-%d %H:%M")
+            return dt.datetime.strptime(str(value).strip(), MINUTE_FORMAT)
         except ValueError:
             shown = clean_line(str(value)).text[:30]
             raise FieldError(
@@ -318,6 +320,10 @@ class ChatMessage(Record):
     @classmethod
     def _text(cls, value: Any, info: ValidationInfo) -> str:
         return fields.long_text("text", value, required=True, notes=_notes(info))
+
+    @field_serializer("sent_at")
+    def _sent_at_text(self, value: dt.datetime) -> str:
+        return value.strftime(MINUTE_FORMAT)
 
 
 class Attachment(Record):

@@ -152,7 +152,7 @@ def apply_event(
         updates["dispute"] = _with(dispute, refund=Refund(due_since=on, expected_amount=expected))
     elif kind is E.RETURN_APPROVED:
         updates.update(state=S.RETURN_APPROVED, clock_since=on)
-        updates["dispute"] = _with(dispute, return_shipment=ReturnShipment(approved_on=on))
+        updates["dispute"] = _with(dispute, return_shipment=_approved(dispute, on))
         new_evidence = evidence.return_checklist(existing_evidence, evidence_count)
     elif kind is E.SELLER_REFUSED:
         updates.update(state=S.SELLER_REFUSED, clock_since=on)
@@ -173,8 +173,11 @@ def apply_event(
         else:
             if request.amount is not None:
                 raise FieldError("amount", "is only used when mediation rules refund_only")
-            updates["state"] = S.RETURN_APPROVED
-            updates["dispute"] = _with(dispute, return_shipment=ReturnShipment(approved_on=on))
+            shipment = _approved(dispute, on)
+            # A return already on its way needs no second shipping deadline.
+            already_shipped = shipment.shipped_on is not None
+            updates["state"] = S.RETURN_SHIPPED if already_shipped else S.RETURN_APPROVED
+            updates["dispute"] = _with(dispute, return_shipment=shipment)
             new_evidence = evidence.return_checklist(existing_evidence, evidence_count)
     elif kind is E.MEDIATION_LOST:
         updates["state"] = S.MEDIATION_LOST
@@ -271,6 +274,14 @@ def _refund_amount(order: Order, amount: Decimal | None, default: Decimal | None
 def _with(dispute: Dispute | None, **changes: object) -> Dispute:
     assert dispute is not None, "the workflow only reaches here with a dispute"
     return dispute.model_copy(update=changes)
+
+
+def _approved(dispute: Dispute | None, on: dt.date) -> ReturnShipment:
+    """The return shipment approved ``on``, keeping any tracking already recorded."""
+    existing = dispute.return_shipment if dispute else None
+    if existing is None:
+        return ReturnShipment(approved_on=on)
+    return existing.model_copy(update={"approved_on": on})
 
 
 def _shipment(dispute: Dispute | None) -> ReturnShipment:

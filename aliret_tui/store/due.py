@@ -76,7 +76,7 @@ def due_items(path: Path, policy: Policy, today: dt.date, within_days: int) -> l
     if conn is None:
         return []
     try:
-        if not _has_orders_table(conn):
+        if not _is_ours(conn, path):
             return []
         horizon = today + dt.timedelta(days=within_days)
         if _stored_fingerprint(conn) == policy.deadline_fingerprint():
@@ -119,11 +119,14 @@ def _open_readonly(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
-def _has_orders_table(conn: sqlite3.Connection) -> bool:
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('orders', 'meta')"
-    ).fetchall()
-    return len(found) == 2
+def _is_ours(conn: sqlite3.Connection, path: Path) -> bool:
+    """False for an empty database (nothing due); refuses another program's database."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not tables:
+        return False
+    if not {"orders", "meta"} <= tables:
+        raise DatabaseUnreadable(f"{path}: is a SQLite database, but not an aliret-tui one")
+    return True
 
 
 def _stored_fingerprint(conn: sqlite3.Connection) -> str | None:

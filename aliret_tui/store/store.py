@@ -98,7 +98,8 @@ class Store:
             _refuse_foreign_schema(self.db, self.path)
             _configure(self.db)
             migrations.apply(self.db)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._refresh_deadlines_if_policy_changed()
         except sqlite3.Error as error:
             self.db.conn.close()
@@ -196,15 +197,14 @@ class Store:
                     f"order {facts.order_id!r} was changed elsewhere since you opened it; "
                     "reload it to see the other change, then edit again"
                 )
-            updated = with_facts(current, facts)
-            self._save_order(updated)
-        return updated
+            saved = self._save_order(with_facts(current, facts))
+        return saved
 
     def set_archived(self, order_id: str, archived: bool) -> Order:
         with self.transaction():
             order = self.get_order(order_id).model_copy(update={"archived": archived})
-            self._save_order(order)
-        return order
+            saved = self._save_order(order)
+        return saved
 
     def delete_order(self, order_id: str) -> None:
         with self.transaction():

@@ -169,12 +169,16 @@ def _csv_cell(value: Any) -> str:
 
 
 def _neutralise_formula(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    """Prefix a quote so a spreadsheet shows the cell as text, never runs it.
+
+    A cell that already starts with a quote gets one too, so that
+    ``_restore_formula`` can take exactly one off again."""
+    return "'" + cell if cell.startswith((*_FORMULA_STARTS, "'")) else cell
 
 
 def _restore_formula(cell: str) -> str:
     """Undo ``_neutralise_formula`` so an exported CSV imports back unchanged."""
-    if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS):
+    if cell.startswith("'") and cell[1:].startswith((*_FORMULA_STARTS, "'")):
         return cell[1:]
     return cell
 

@@ -161,7 +161,7 @@ class DetailScreen(Screen[None]):
         self.post_message(FilesChecked(states))
 
     @on(DetailLoaded)
-    def _show(self, message: DetailLoaded) -> None:
+    async def _show(self, message: DetailLoaded) -> None:
         self.record = message.record
         self.allowed = message.allowed
         order = message.record.order
@@ -176,7 +176,7 @@ class DetailScreen(Screen[None]):
         self._update_clock(self.aliret.now)
         self.query_one("#facts", Static).update(self._facts())
         self.query_one("#next-step", Static).update(self._next_step())
-        self._show_event_buttons()
+        await self._show_event_buttons()
         self.query_one("#readiness", Static).update(_readiness_content(message.readiness))
         self.query_one("#hints", Static).update(_hints_content(message.hints))
         self.query_one("#timeline-text", Static).update(self._timeline())
@@ -260,18 +260,12 @@ class DetailScreen(Screen[None]):
                     ("Agreed refund", f"{refund.expected_amount} {order.currency} (partial)")
                 )
             if refund and refund.amount is not None:
-                partial = order.is_partial_refund
-                kind = (
-                    f"partial, {order.price - refund.amount} {order.currency} short"
-                    if partial
-                    else "full"
-                )
+                shortfall = order.price - refund.amount
+                kind = f"partial: {shortfall} short" if order.is_partial_refund else "full"
                 rows.append(
-                    (
-                        "Refunded",
-                        f"{refund.amount} {order.currency} on {refund.refunded_on} ({kind})",
-                    )
+                    ("Refunded", f"{refund.amount} {order.currency} on {refund.refunded_on}")
                 )
+                rows.append(("Refund kind", kind))
                 rows.append(
                     (
                         "Card statement",
@@ -300,13 +294,13 @@ class DetailScreen(Screen[None]):
             "[b]Next step[/b] — press [b]r[/b], then the event's key:\n$names", names=names
         )
 
-    def _show_event_buttons(self) -> None:
+    async def _show_event_buttons(self) -> None:
         bar = self.query_one("#event-buttons", Horizontal)
-        bar.remove_children()
-        bar.mount_all(
+        await bar.remove_children()
+        await bar.mount_all(
             Button(
                 f"{EVENT_BUTTON_LABELS[kind]} ({EVENT_KEYS[kind]})",
-                id=f"event-{kind.value}",
+                name=kind.value,
                 compact=True,
                 classes="event-button",
             )
@@ -315,8 +309,8 @@ class DetailScreen(Screen[None]):
 
     @on(Button.Pressed, ".event-button")
     def _event_button(self, event: Button.Pressed) -> None:
-        assert event.button.id is not None
-        self._open_event_form(EventKind(event.button.id.removeprefix("event-")))
+        assert event.button.name is not None
+        self._open_event_form(EventKind(event.button.name))
 
     # -- timeline --------------------------------------------------------------------
 
