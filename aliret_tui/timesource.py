@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Dates outside this range are typing mistakes, and would overflow date arithmetic.
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)

@@ -172,7 +172,10 @@ class Dispute(Record):
 
     @property
     def return_applies(self) -> bool:
-        return self.return_shipment is not None or self.outcome is Outcome.RETURN_AND_REFUND
+        """A return is approved, or wanted and not yet settled by a refund without one."""
+        if self.return_shipment is not None:
+            return True
+        return self.outcome is Outcome.RETURN_AND_REFUND and self.refund is None
 
 
 class Order(OrderFacts):

@@ -142,7 +142,7 @@ def _row(
         currency=record["currency"],
         delivered_on=delivered,
         state=state,
-        state_label=label + (" (archived)" if archived else ""),
+        state_label=f"archived · {label}" if archived else label,
         clock=clock,
         days_left=days_left,
         urgency=urgency,
@@ -199,11 +199,11 @@ def urgency_key(row: OrderRow) -> tuple[Any, ...]:
 
 COLUMNS: tuple[Column, ...] = (
     Column("order_id", "Order", lambda r: r.order_id, 10, 1, cut_left=True),
-    Column("title", "Title", lambda r: r.title.casefold(), 14, 6),
+    Column("title", "Title", lambda r: r.title.casefold(), 15, 6),
     Column("store", "Store", lambda r: r.store.casefold(), 8, 2),
     Column("price", "Price", lambda r: (r.price, r.currency), 10, 0, align_right=True),
     Column("delivered", "Delivered", lambda r: (r.delivered_on is None, r.delivered_on), 10),
-    Column("state", "State", lambda r: r.state_label, 12, 3),
+    Column("state", "State", lambda r: r.state_label, 15, 3),
     Column("deadline", "Deadline", _deadline_key, 10),
     Column("days_left", "Left", lambda r: (r.days_left is None, r.days_left), 7, 0, True),
 )

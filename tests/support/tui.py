@@ -18,13 +18,13 @@ def days(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
-def add(store: Store, order_id: str, title: str = "Item", **facts) -> None:
+def add(db: Store, order_id: str, title: str = "Item", **facts) -> None:
     values = {"order_id": order_id, "title": title, "price": "20.00", "currency": "USD", **facts}
-    store.add_order(parse(OrderFacts, values))
+    db.add_order(parse(OrderFacts, values))
 
 
-def event(store: Store, order_id: str, kind: str, **values) -> None:
-    store.record_event(order_id, parse(EventInput, {"kind": kind, **values}))
+def event(db: Store, order_id: str, kind: str, **values) -> None:
+    db.record_event(order_id, parse(EventInput, {"kind": kind, **values}))
 
 
 async def settle(pilot, app: AliretApp) -> None:

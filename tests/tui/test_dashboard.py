@@ -1,0 +1,289 @@
+"""The dashboard driven with keys, checked on screen and in the store."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from support.tui import TODAY, add, days, event, screen_text, settle
+
+from aliret_tui.store.store import Store
+from aliret_tui.tui.screens.dashboard import DashboardScreen
+from aliret_tui.tui.screens.modals import ArchiveScreen, ConfirmScreen
+from aliret_tui.tui.screens.order_form import OrderFormScreen
+from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
+from aliret_tui.tui.widgets.orders_table import OrdersTable
+
+
+def table_ids(app) -> list[str]:
+    return [row.order_id for row in app.screen.query_one(OrdersTable).rows]
+
+
+def card_ids(app) -> list[str]:
+    return [card.order_id for card in app.screen.query_one(CountdownPanel).cards]
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+async def test_add_an_order_through_the_form(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        assert "No orders yet." in screen_text(app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderFormScreen)
+        await type_text(pilot, "8175000000000001")
+        await pilot.press("tab")
+        await type_text(pilot, "Desk lamp")
+        await pilot.press("tab")
+        await type_text(pilot, "12.50")
+        await pilot.press("tab")
+        await type_text(pilot, "usd")
+        for _ in range(4):  # store, country, ordered on -> delivered on
+            await pilot.press("tab")
+        await type_text(pilot, days(-3))
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+
+        assert isinstance(app.screen, DashboardScreen)
+        assert table_ids(app) == ["8175000000000001"]
+        assert card_ids(app) == ["8175000000000001"]
+        text = screen_text(app)
+        assert "Desk lamp" in text and "12.50 USD" in text
+        assert "Inspect the item" in text  # the countdown card
+        with Store(db_path) as store:
+            order = store.get_order("8175000000000001")
+        assert str(order.price) == "12.50" and order.currency == "USD"
+        assert order.delivered_on.isoformat() == days(-3)
+
+
+async def test_form_shows_a_bad_value_at_its_field_and_saves_nothing(make_app, db_path):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        await type_text(pilot, "X1")
+        await pilot.press("tab")
+        await type_text(pilot, "Cable")
+        await pilot.press("tab")
+        await type_text(pilot, "-4")
+        await pilot.press("tab")
+        await type_text(pilot, "USD")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderFormScreen)
+        assert "must be more than 0" in screen_text(app)
+        assert app.focused.id == "price"
+        await pilot.press("escape")
+        await settle(pilot, app)
+    with Store(db_path) as store:
+        assert store.list_orders(include_archived=True) == []
+
+
+async def test_form_refuses_a_duplicate_order_number_at_the_field(make_app, store):
+    add(store, "DUP", "Existing")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        await type_text(pilot, "DUP")
+        for value in ("Other", "5", "USD"):
+            await pilot.press("tab")
+            await type_text(pilot, value)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderFormScreen)
+        assert "already exists" in screen_text(app)
+    assert [order.title for order in store.list_orders()] == ["Existing"]
+
+
+async def test_edit_changes_the_order(make_app, store, db_path):
+    add(store, "E1", "Old title")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderFormScreen)
+        await pilot.press("ctrl+a", "ctrl+k")  # clear the title field
+        await type_text(pilot, "New title")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "New title" in screen_text(app)
+    with Store(db_path) as reopened:
+        assert reopened.get_order("E1").title == "New title"
+
+
+async def test_search_filters_incrementally(make_app, store):
+    add(store, "1001", "USB cable", store="Cable World")
+    add(store, "1002", "Desk lamp", store="Lumen")
+    add(store, "1003", "Cable ties", store="Home")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", "c", "a", "b")
+        await settle(pilot, app)
+        assert sorted(table_ids(app)) == ["1001", "1003"]
+        await pilot.press("l", "e", "space", "w")
+        await settle(pilot, app)
+        assert table_ids(app) == ["1001"]  # "cable w": both words, title or store
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert len(table_ids(app)) == 3
+        await pilot.press("slash", *"1002", "enter")
+        await settle(pilot, app)
+        assert table_ids(app) == ["1002"]
+        assert isinstance(app.focused, OrdersTable)
+
+
+async def test_filter_cycles_active_disputes_closed_all(make_app, store):
+    add(store, "OPEN", "Open window", delivered_on=days(-2))
+    add(store, "DISP", "In dispute", delivered_on=days(-3))
+    event(store, "DISP", "open_dispute", reason="wrong_size")
+    add(store, "KEPT", "Kept", delivered_on=days(-10))
+    event(store, "KEPT", "keep")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        assert sorted(table_ids(app)) == ["DISP", "OPEN"]
+        assert "Orders · active" in screen_text(app)
+        await pilot.press("f")
+        await settle(pilot, app)
+        assert table_ids(app) == ["DISP"]
+        await pilot.press("f")
+        await settle(pilot, app)
+        assert table_ids(app) == ["KEPT"]
+        await pilot.press("f")
+        await settle(pilot, app)
+        assert sorted(table_ids(app)) == ["DISP", "KEPT", "OPEN"]
+        await pilot.press("f")
+        await settle(pilot, app)
+        assert "Orders · active" in screen_text(app)
+
+
+async def test_archive_with_confirm_and_with_cancel(make_app, store, db_path):
+    add(store, "KEEP-ME", "Stays")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("x")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ArchiveScreen)
+        await pilot.press("escape")  # cancel
+        await settle(pilot, app)
+        assert table_ids(app) == ["KEEP-ME"]
+        with Store(db_path) as reopened:
+            assert reopened.get_order("KEEP-ME").archived is False
+
+        await pilot.press("x")
+        await settle(pilot, app)
+        await pilot.press("a")  # archive
+        await settle(pilot, app)
+        assert table_ids(app) == []
+        with Store(db_path) as reopened:
+            assert reopened.get_order("KEEP-ME").archived is True
+        await pilot.press("f", "f")  # closed shows archived orders
+        await settle(pilot, app)
+        assert table_ids(app) == ["KEEP-ME"]
+        assert "archived · " in screen_text(app)
+
+
+async def test_delete_asks_twice_and_cancel_keeps_the_order(make_app, store, db_path):
+    add(store, "D1", "Delete me")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("x", "d")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot, app)
+        with Store(db_path) as reopened:
+            assert reopened.has_order("D1")
+        await pilot.press("x", "d")
+        await settle(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert table_ids(app) == []
+    with Store(db_path) as reopened:
+        assert not reopened.has_order("D1")
+
+
+async def test_changes_from_another_shell_appear(make_app, store, db_path):
+    add(store, "FIRST", "Already here", delivered_on=days(-1))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        assert table_ids(app) == ["FIRST"]
+        result = subprocess.run(
+            [sys.executable, "-m", "aliret_tui", "--db", str(db_path), "--today",
+             TODAY.isoformat(), "add", "SECOND", "--title", "Added elsewhere",
+             "--price", "9.99", "--currency", "EUR", "--delivered", days(-2)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        for _ in range(30):  # the dashboard polls once a second
+            await pilot.pause(0.1)
+            await app.workers.wait_for_complete()
+            if "SECOND" in table_ids(app):
+                break
+        assert sorted(table_ids(app)) == ["FIRST", "SECOND"]
+        assert "Added elsewhere" in screen_text(app)
+
+
+async def test_hostile_titles_show_literally_and_run_nothing(make_app, store):
+    hostile = ["USB cable [/2 pack]", "[@click=app.quit]x[/]", "[link=file:///etc/passwd]x[/link]"]
+    for number, title in enumerate(hostile):
+        add(store, f"H{number}", title, store="[red]Shop[/]", delivered_on=days(-1))
+    app = make_app()
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.click(OrdersTable, offset=(20, 2))
+        await pilot.click(OrdersTable, offset=(20, 2))  # a second click opens it
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert app.is_running
+        for title in hostile:
+            assert title in text
+        assert "[red]Shop[/]" in text
+
+
+async def test_keys_move_and_footer_hides_what_does_not_apply(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Add" in footer and "Edit" not in footer and "Archive" not in footer
+    add(store, "M1", "One", delivered_on=days(-1))
+    add(store, "M2", "Two", delivered_on=days(-2))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Edit" in footer and "Archive" in footer
+        table = app.screen.query_one(OrdersTable)
+        first = table.highlighted_row.order_id
+        await pilot.press("j")
+        assert table.highlighted_row.order_id != first
+        await pilot.press("k")
+        assert table.highlighted_row.order_id == first
+        await pilot.press("down", "up")
+        assert table.highlighted_row.order_id == first
+
+
+async def test_it_fits_80_by_24(make_app, store):
+    add(store, "8175000000000001", "Wireless earbuds", delivered_on=days(-15))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "…000000001" in text and "Wireless earbuds" in text
+        assert "today" in text  # days left, for a deadline that is today
+        assert "Add" in text.splitlines()[-1]
