@@ -258,6 +258,20 @@ def _samples() -> list[_Sample]:
     ]
 
 
+# A conversation for the keyboard whose seller refused: what mediation will ask for.
+_CHAT = (
+    ("8175100000000017", -9, "09:12", "me",
+     "Hello, three keys (E, R and Enter) do not register at all.\nVideo attached in the dispute."),
+    ("8175100000000017", -8, "16:40", "seller",
+     "Dear friend, please try another USB port and update the driver."),
+    ("8175100000000017", -7, "08:05", "me",
+     "Tried two computers and two ports. Same three keys are dead."),
+    ("8175100000000017", -4, "11:30", "seller", "Sorry, we cannot accept. It is user error."),
+    ("8175100000000017", -4, "11:31", "aliexpress",
+     "The seller has refused your request. You can escalate the dispute to AliExpress."),
+)  # fmt: skip
+_TICKED = {"8175100000000017": ("Video showing the defect", "Original packaging kept")}
+
 _DATE_FIELDS = {
     "ordered": "ordered_on",
     "delivered": "delivered_on",
@@ -267,7 +281,7 @@ _DATE_FIELDS = {
 
 def fill_demo(path: Path, time: TimeSource) -> None:
     """Create the sample orders (with their events and a chat log) in ``path``."""
-    from aliret_tui.domain.models import EventInput, OrderFacts, parse
+    from aliret_tui.domain.models import ChatMessage, EventInput, OrderFacts, parse
     from aliret_tui.store.store import Store
 
     today = time.today()
@@ -282,9 +296,16 @@ def fill_demo(path: Path, time: TimeSource) -> None:
             store.add_order(parse(OrderFacts, values))
             for kind, offset, extra in events:
                 on = (today + dt.timedelta(days=offset)).isoformat()
-                store.record_event(
-                    values["order_id"], parse(EventInput, {"kind": kind, "on": on, **extra})
-                )
+                request = parse(EventInput, {"kind": kind, "on": on, **extra})
+                store.record_event(values["order_id"], request)
+        for order_id, offset, clock_time, sender, text in _CHAT:
+            sent_at = f"{today + dt.timedelta(days=offset)} {clock_time}"
+            message = parse(ChatMessage, {"sender": sender, "sent_at": sent_at, "text": text})
+            store.add_messages(order_id, [message])
+        for order_id, labels in _TICKED.items():
+            for item in store.evidence(order_id):
+                if item.label in labels and item.id is not None:
+                    store.set_evidence_done(order_id, item.id, True)
 
 
 def demo_database(time: TimeSource) -> Path:

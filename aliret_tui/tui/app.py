@@ -45,12 +45,14 @@ class AliretApp(App[int]):
         time: TimeSource,
         settings: Settings | None = None,
         demo: bool = False,
+        db_label: str | None = None,
     ):
         super().__init__()
         self.settings = settings or Settings()
         self.time = time
         self.demo = demo
         self.db_path = db_path
+        self.db_label = db_label or ("DEMO DATA (throwaway)" if demo else _shown_path(db_path))
         self.db = StoreAccess(db_path, self.settings.policy, time)
         self.set_reactive(AliretApp.now, time.now())
 
@@ -108,6 +110,14 @@ class AliretApp(App[int]):
                 timeout=15,
                 markup=False,
             )
+
+
+def _shown_path(path: Path) -> str:
+    """The database path, with the home folder written as ~."""
+    try:
+        return "~/" + str(path.resolve().relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def run_app(context: Context) -> int:

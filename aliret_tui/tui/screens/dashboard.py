@@ -95,11 +95,10 @@ class DashboardScreen(Screen[None]):
 
     def _title_bar(self) -> Content:
         app = self.aliret
-        where = "DEMO DATA (throwaway)" if app.demo else str(app.db_path)
         today = app.time.today()
         return Content.from_markup(
             "[b]aliret-tui[/b]  ·  $where  ·  today $today",
-            where=where,
+            where=app.db_label,
             today=f"{today:%a} {today.isoformat()}",
         )
 

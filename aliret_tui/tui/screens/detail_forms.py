@@ -152,7 +152,12 @@ class EventFormScreen(Dialog):
                 yield self._widget(name)
                 yield Static("", classes="field-error", id=f"error-{name}")
             yield Label("Date")
-            yield Input(self.aliret.time.today().isoformat(), placeholder="YYYY-MM-DD", id="on")
+            yield Input(
+                self.aliret.time.today().isoformat(),
+                placeholder="YYYY-MM-DD",
+                id="on",
+                compact=True,
+            )
             yield Static("", classes="field-error", id="error-on")
             yield Label("Note for the timeline")
             yield TextArea(id="note", tab_behavior="focus")
@@ -181,12 +186,12 @@ class EventFormScreen(Dialog):
             options = [(reason.label, reason.value) for reason in Reason]
             if self.order.delivered_on is None:
                 options = [(Reason.NOT_RECEIVED.label, Reason.NOT_RECEIVED.value)]
-            return Select(options, prompt="Choose a reason", id=name)
+            return Select(options, prompt="Choose a reason", id=name, compact=True)
         if name == "outcome":
             options = [(outcome.label, outcome.value) for outcome in Outcome]
-            return Select(options, prompt="Choose", id=name)
+            return Select(options, prompt="Choose", id=name, compact=True)
         placeholder = {"amount": f"e.g. {self.order.price}", "tracking": "e.g. LP00123456789CN"}
-        return Input(placeholder=placeholder.get(name, ""), id=name)
+        return Input(placeholder=placeholder.get(name, ""), id=name, compact=True)
 
     def on_mount(self) -> None:
         first = self.values_needed[0] if self.values_needed else "on"
@@ -280,10 +285,16 @@ class MessageFormScreen(Dialog):
                     value=Sender.SELLER.value,
                     allow_blank=False,
                     id="sender",
+                    compact=True,
                 )
                 yield Label("Sent at")
                 now = self.aliret.time.now()
-                yield Input(f"{now:%Y-%m-%d %H:%M}", placeholder="YYYY-MM-DD HH:MM", id="sent_at")
+                yield Input(
+                    f"{now:%Y-%m-%d %H:%M}",
+                    placeholder="YYYY-MM-DD HH:MM",
+                    id="sent_at",
+                    compact=True,
+                )
             yield Label("Message")
             yield TextArea(self.editing_text or "", id="text", tab_behavior="focus")
             yield from self.buttons()
@@ -330,10 +341,16 @@ class PromptScreen(Dialog):
             if self.explanation:
                 yield Static(Content(self.explanation), classes="muted")
             yield Label(self.label)
-            yield Input(placeholder=self.placeholder, id="value")
+            yield Input(placeholder=self.placeholder, id="value", compact=True)
             if self.choices:
                 yield Label(self.choice_label)
-                yield Select(self.choices, value=self.choices[0][1], allow_blank=False, id="choice")
+                yield Select(
+                    self.choices,
+                    value=self.choices[0][1],
+                    allow_blank=False,
+                    id="choice",
+                    compact=True,
+                )
             yield from self.buttons("OK (enter)")
 
     def on_mount(self) -> None:

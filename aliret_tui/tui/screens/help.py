@@ -61,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
     def _colours(self) -> Content:
         lines = [Content.from_markup("[b]Colours[/b]")]
         lines += [
-            Content.from_markup(f"  [{variable}]■■[/]  $meaning", meaning=meaning)
+            Content.from_markup(f"  [{variable}]■■[/]   $meaning", meaning=meaning)
             for variable, meaning in COLOURS
         ]
         return Content("\n").join(lines)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
@@ -49,6 +49,11 @@ FLAGS = (("free_return", "Free Return item"), ("local_return", "Local Return ite
 ALL_FIELDS = (*(f.name for f in TEXT_FIELDS), *(name for name, _ in FLAGS), "note")
 
 
+def _pairs(fields: tuple[TextField, ...]) -> list[tuple[TextField, ...]]:
+    """Two fields a row (one a row on narrow screens, by CSS)."""
+    return [fields[index : index + 2] for index in range(0, len(fields), 2)]
+
+
 class OrderFormScreen(ModalScreen[Order | None]):
     """Dismisses with the saved order, or None when cancelled."""
 
@@ -71,22 +76,26 @@ class OrderFormScreen(ModalScreen[Order | None]):
         heading = "Edit order" if self.editing else "Add an order"
         with Vertical(classes="dialog form"):
             yield Static(Content.from_markup("[b]$heading[/b]", heading=heading), id="form-title")
-            with VerticalScroll(id="form-fields"), Grid(id="form-grid"):
-                for field in TEXT_FIELDS:
-                    with Vertical(classes="field", id=f"field-{field.name}"):
-                        yield Label(field.label)
-                        yield Input(
-                            value=self._initial(field.name),
-                            placeholder=field.placeholder,
-                            id=field.name,
-                            disabled=bool(self.editing and field.name == "order_id"),
-                        )
-                        yield Static("", classes="field-error", id=f"error-{field.name}")
-                for name, label in FLAGS:
-                    with Vertical(classes="field", id=f"field-{name}"):
-                        yield Checkbox(label, value=bool(self._initial(name)), id=name)
-                        yield Static("", classes="field-error", id=f"error-{name}")
-                with Vertical(classes="field wide", id="field-note"):
+            with VerticalScroll(id="form-fields"):
+                for pair in _pairs(TEXT_FIELDS):
+                    with Horizontal(classes="form-row"):
+                        for field in pair:
+                            with Vertical(classes="field", id=f"field-{field.name}"):
+                                yield Label(field.label)
+                                yield Input(
+                                    value=self._initial(field.name),
+                                    placeholder=field.placeholder,
+                                    id=field.name,
+                                    disabled=bool(self.editing and field.name == "order_id"),
+                                    compact=True,
+                                )
+                                yield Static("", classes="field-error", id=f"error-{field.name}")
+                with Horizontal(classes="form-row"):
+                    for name, label in FLAGS:
+                        with Vertical(classes="field", id=f"field-{name}"):
+                            yield Checkbox(label, value=bool(self._initial(name)), id=name)
+                            yield Static("", classes="field-error", id=f"error-{name}")
+                with Vertical(classes="field", id="field-note"):
                     yield Label("Note")
                     yield TextArea(self._initial("note"), id="note", tab_behavior="focus")
                     yield Static("", classes="field-error", id="error-note")

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from aliret_tui.domain.models import ChatMessage
 from aliret_tui.domain.vocabulary import Sender
-from aliret_tui.tui.widgets.virtual_list import VariableList
+from aliret_tui.tui.widgets.virtual_list import VariableList, background_only
 
 BUBBLE_SHARE = 0.8  # a message takes at most this much of the width
 
@@ -70,20 +70,22 @@ class ChatLog(VariableList):
         header = Text(f"{name} · {message.sent_at:%Y-%m-%d %H:%M}{edited}", style=meta_style)
         body = Text(message.text, style=style)
         lines = [header, *body.wrap(self.app.console, bubble - 2, overflow="fold")]
-        framed = [self._frame(line, bubble, mine, style) for line in lines]
+        for line in lines:
+            line.truncate(bubble - 2, overflow="ellipsis")
+        block = max(line.cell_len for line in lines)
+        framed = [self._frame(line, block, mine, style) for line in lines]
         return [*framed, Text("")]
 
-    def _frame(self, line: Text, bubble: int, mine: bool, style: Style) -> Text:
-        """Indent my messages to the right; a bar marks whose side it is."""
-        line.truncate(bubble - 2, overflow="ellipsis")
-        bar = Text("▐ " if not mine else "", style=style)
-        if mine:
-            padding = max(self.line_width - line.cell_len - 2, 0)
-            return Text(" " * padding) + line + Text(" ▌", style=style)
-        return bar + line
+    def _frame(self, line: Text, block: int, mine: bool, style: Style) -> Text:
+        """The seller's messages sit on the left, mine on the right, each behind a bar."""
+        if not mine:
+            return Text("▐ ", style=style) + line
+        line.pad_right(block - line.cell_len)
+        indent = max(self.line_width - block - 2, 0)
+        return Text(" " * indent) + line + Text(" ▌", style=style)
 
     def cursor_style(self) -> Style | None:
-        return self.get_component_rich_style("chat--cursor")
+        return background_only(self.get_component_rich_style("chat--cursor"))
 
     def render_empty_line(self, y: int, width: int):
         lines = [

@@ -20,7 +20,7 @@ from aliret_tui.tui.view import (
     time_left,
     window_used,
 )
-from aliret_tui.tui.widgets.virtual_list import VirtualList
+from aliret_tui.tui.widgets.virtual_list import VirtualList, background_only
 
 TITLE, ACTION, ACTION_MORE, DEADLINE, COUNTDOWN, BAR, GAP = range(7)
 LIVE_LINES = (COUNTDOWN, BAR)
@@ -45,8 +45,7 @@ class CountdownPanel(VirtualList):
         & > .countdown--title { text-style: bold; color: $foreground; }
         & > .countdown--action { color: $foreground; }
         & > .countdown--deadline { color: $text-muted; }
-        & > .countdown--cursor { background: $block-cursor-blurred-background; }
-        &:focus > .countdown--cursor { background: $block-cursor-background 60%; }
+        & > .countdown--cursor { background: $block-cursor-background 40%; }
         & > .countdown--empty { color: $text-muted; }
         & > .countdown--bar-empty { color: $foreground 20%; }
         & > .countdown--overdue { color: $text-error; text-style: bold; }
@@ -96,7 +95,9 @@ class CountdownPanel(VirtualList):
         card = self.cards[index]
         clock = card.clock
         assert clock is not None
-        cursor = self.get_component_rich_style("countdown--cursor") if selected else None
+        highlighted = selected and self.has_focus
+        cursor_style = self.get_component_rich_style("countdown--cursor")
+        cursor = background_only(cursor_style) if highlighted else None
         if line == GAP:
             return self.blank(width)
         inner = width - 2

@@ -8,7 +8,7 @@ from rich.text import Text
 from aliret_tui.domain.models import EvidenceItem
 from aliret_tui.domain.vocabulary import EvidenceKind
 from aliret_tui.files import FileState
-from aliret_tui.tui.widgets.virtual_list import VariableList
+from aliret_tui.tui.widgets.virtual_list import VariableList, background_only
 
 KIND_LABELS = {
     EvidenceKind.PHOTO: "photo",
@@ -102,7 +102,7 @@ class EvidenceList(VariableList):
         )  # fmt: skip
 
     def cursor_style(self) -> Style | None:
-        return self.get_component_rich_style("evidence--cursor")
+        return background_only(self.get_component_rich_style("evidence--cursor"))
 
     def render_empty_line(self, y: int, width: int):
         lines = [

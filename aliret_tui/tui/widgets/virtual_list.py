@@ -22,6 +22,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
+def background_only(style: Style) -> Style:
+    """A cursor that tints the background and leaves the text's own colours alone."""
+    return Style(bgcolor=style.bgcolor)
+
+
 class VirtualList(ScrollView, can_focus=True):
     """Base class: ``item_count`` items of ``item_height`` lines under a fixed header."""
 
@@ -103,15 +108,16 @@ class VirtualList(ScrollView, can_focus=True):
         return self.render_item_line(index, line, width, index == self.cursor)
 
     def text_strip(self, text: Text, width: int, style: Style | None = None) -> Strip:
-        """One line of ``text``, cut or padded to exactly ``width`` cells."""
+        """One line of ``text``, cut or padded to exactly ``width`` cells; ``style``
+        (the cursor) goes on top of the text's own colours."""
         line = text.copy()
         line.no_wrap = True
         line.truncate(width, overflow="ellipsis", pad=True)
-        segments = list(line.render(self.app.console))
-        strip = Strip(segments, width)
-        if style is not None:
-            strip = strip.apply_style(style)
-        return strip.simplify()
+        console = self.app.console
+        # Text.render leaves the text's own style out; put it (and ours) underneath.
+        underneath = self.rich_style + console.get_style(line.style)
+        segments = Segment.apply_style(line.render(console), style=underneath, post_style=style)
+        return Strip(list(segments), width).simplify()
 
     def blank(self, width: int, style: Style | None = None) -> Strip:
         return Strip([Segment(" " * width, style or self.rich_style)], width)
@@ -139,6 +145,12 @@ class VirtualList(ScrollView, can_focus=True):
     @property
     def _visible_height(self) -> int:
         return max(self.size.height - self.header_height, 1)
+
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor looks different with and without focus
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(0, self.header_height + self._content_height)
