@@ -1,23 +1,43 @@
-"""Settings from ``config.toml``, validated without heavy imports (``check`` uses this).
+"""Settings from ``config.toml``, validated with the standard library only
+(``aliret-tui check`` reads them and must start in a blink).
 
 Every key is optional. A wrong key or value stops the program with a message
 that names it, so a typo never silently falls back to a default.
+
+    theme = "nord"                 # any Textual theme (also set from the palette)
+    [keys]                         # remap keys: action id = "key[,key...]"
+    add = "n"
+    [urgency]                      # colours: overdue, <= critical, <= soon, later
+    critical_days = 2
+    soon_days = 7
+    [check]
+    days = 7                       # what `aliret-tui check` looks ahead by default
+    [calendar]
+    alarm_days_before = [2, 0]     # alarms in `aliret-tui ics`, days before the deadline
+    alarm_time = "09:00"           # ...at this local time
+    [policy]                       # any rule of the policy table; see policy.py
+    seller_response_days = 5
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field, fields
+import os
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Any
 
-from aliret_tui.domain.iso import COUNTRIES, CURRENCIES
-from aliret_tui.domain.policy import DEFAULT_POLICY, FreeReturnCap, Policy
+from aliret_tui.domain.policy import DEFAULT_POLICY, RULES, FreeReturnCap, Policy
 from aliret_tui.errors import UserError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT = "default"
 MAX_POLICY_DAYS = 3650
+DEFAULT_THEME = "textual-dark"
+# Patterns are compiled where used: most runs read no config file at all.
+_KEY_NAME = r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$"
+_CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_THEME_LINE = r"^\s*theme\s*="
 
 
 class ConfigError(UserError, ValueError):
@@ -26,25 +46,63 @@ class ConfigError(UserError, ValueError):
         self.key = key
 
 
-@dataclass(frozen=True)
 class Settings:
-    policy: Policy = DEFAULT_POLICY
-    path: Path | None = None
-    # Where each setting came from: a dotted key -> "default" or the file's path.
-    origins: dict[str, str] = field(default_factory=dict)
+    """The effective settings, and where each came from (``origins``)."""
+
+    def __init__(
+        self,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        theme: str = DEFAULT_THEME,
+        keys: dict[str, str] | None = None,
+        critical_days: int = 2,
+        soon_days: int = 7,
+        check_days: int = 7,
+        alarm_days_before: tuple[int, ...] = (2, 0),
+        alarm_time: str = "09:00",
+        path: str | Path | None = None,
+        origins: dict[str, str] | None = None,
+    ):
+        self.policy = policy
+        self.theme = theme
+        self.keys = keys or {}
+        self.critical_days = critical_days
+        self.soon_days = soon_days
+        self.check_days = check_days
+        self.alarm_days_before = alarm_days_before
+        self.alarm_time = alarm_time
+        self.path = path
+        self.origins = origins or {}
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, DEFAULT)
 
+    def items(self) -> list[tuple[str, object]]:
+        """Every setting as (dotted key, value), for ``aliret-tui config``."""
+        listed: list[tuple[str, object]] = [
+            ("theme", self.theme),
+            ("check.days", self.check_days),
+            ("urgency.critical_days", self.critical_days),
+            ("urgency.soon_days", self.soon_days),
+            ("calendar.alarm_days_before", list(self.alarm_days_before)),
+            ("calendar.alarm_time", self.alarm_time),
+        ]
+        listed += [(f"keys.{action}", key) for action, key in sorted(self.keys.items())]
+        listed += [(f"policy.{rule.name}", getattr(self.policy, rule.name)) for rule in RULES]
+        return listed
 
-def load_settings(path: Path) -> Settings:
+
+def load_settings(path: str | Path) -> Settings:
     """Read ``path`` if it exists; defaults otherwise."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except FileNotFoundError:
         return Settings(path=path)
     except OSError as error:
         raise ConfigError(path, "file", f"cannot be read ({error.strerror})") from None
+    import tomllib  # only when there is a file: keeps `check` quick
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -52,57 +110,143 @@ def load_settings(path: Path) -> Settings:
     return parse_settings(data, path)
 
 
-def parse_settings(data: dict[str, Any], path: Path | str) -> Settings:
-    known_sections = {"policy"}
-    for key in data:
-        if key not in known_sections:
+def parse_settings(data: dict, path: Path | str) -> Settings:
+    reader = _Reader(data, path)
+    settings = Settings(
+        theme=reader.text("theme", DEFAULT_THEME),
+        keys=reader.keys(),
+        critical_days=reader.days("urgency", "critical_days", 2),
+        soon_days=reader.days("urgency", "soon_days", 7),
+        check_days=reader.days("check", "days", 7),
+        alarm_days_before=reader.alarm_days(),
+        alarm_time=reader.clock_time("calendar", "alarm_time", "09:00"),
+        policy=reader.policy(),
+        path=path,
+        origins=reader.origins,
+    )
+    if settings.critical_days > settings.soon_days:
+        raise ConfigError(path, "urgency.critical_days", "must not be more than urgency.soon_days")
+    reader.refuse_unknown()
+    return settings
+
+
+class _Reader:
+    """Takes values out of the parsed TOML, checking each, noting where it came from."""
+
+    SECTIONS = ("keys", "urgency", "check", "calendar", "policy")
+    KNOWN = {
+        "urgency": {"critical_days", "soon_days"},
+        "check": {"days"},
+        "calendar": {"alarm_days_before", "alarm_time"},
+    }
+
+    def __init__(self, data: dict, path: Path | str):
+        self.data = data
+        self.path = path
+        self.origins: dict[str, str] = {}
+
+    def _section(self, name: str) -> dict:
+        section = self.data.get(name, {})
+        if not isinstance(section, dict):
+            raise ConfigError(self.path, name, f"must be a table ([{name}])")
+        return section
+
+    def _take(self, section: str | None, name: str) -> object:
+        table = self.data if section is None else self._section(section)
+        key = name if section is None else f"{section}.{name}"
+        if name in table:
+            self.origins[key] = str(self.path)
+        return table.get(name)
+
+    def refuse_unknown(self) -> None:
+        for key in self.data:
+            if key != "theme" and key not in self.SECTIONS:
+                known = ", ".join(("theme", *self.SECTIONS))
+                raise ConfigError(self.path, key, f"unknown setting; known: {known}")
+        for section, names in self.KNOWN.items():
+            for name in self._section(section):
+                if name not in names:
+                    known = ", ".join(sorted(names))
+                    raise ConfigError(self.path, f"{section}.{name}", f"unknown; known: {known}")
+
+    def text(self, name: str, default: str) -> str:
+        value = self._take(None, name)
+        if value is None:
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(self.path, name, f"must be a name in quotes (got {value!r})")
+        return value.strip()
+
+    def days(self, section: str, name: str, default: int) -> int:
+        value = self._take(section, name)
+        if value is None:
+            return default
+        return _whole(value, self.path, f"{section}.{name}", 0, MAX_POLICY_DAYS)
+
+    def clock_time(self, section: str, name: str, default: str) -> str:
+        value = self._take(section, name)
+        if value is None:
+            return default
+        import re
+
+        if not isinstance(value, str) or not re.match(_CLOCK_TIME, value):
+            raise ConfigError(self.path, f"{section}.{name}", f"must be HH:MM (got {value!r})")
+        return value
+
+    def alarm_days(self) -> tuple[int, ...]:
+        value = self._take("calendar", "alarm_days_before")
+        if value is None:
+            return (2, 0)
+        key = "calendar.alarm_days_before"
+        if not isinstance(value, list):
             raise ConfigError(
-                path, key, f"unknown setting; known: {', '.join(sorted(known_sections))}"
+                self.path, key, f"must be a list of days, e.g. [2, 0] (got {value!r})"
             )
-    origins: dict[str, str] = {}
-    policy = _parse_policy(data.get("policy", {}), path, origins)
-    return Settings(policy=policy, path=Path(path), origins=origins)
+        return tuple(sorted({_whole(day, self.path, key, 0, 60) for day in value}, reverse=True))
+
+    def keys(self) -> dict[str, str]:
+        import re
+
+        keys = {}
+        for action, key in self._section("keys").items():
+            where = f"keys.{action}"
+            if not isinstance(key, str) or not re.match(_KEY_NAME, key.replace(" ", "")):
+                raise ConfigError(self.path, where, f'must be a key name such as "n" (got {key!r})')
+            keys[action] = key.replace(" ", "")
+            self.origins[where] = str(self.path)
+        return keys
+
+    def policy(self) -> Policy:
+        known = {rule.name: rule for rule in RULES}
+        changes: dict[str, object] = {}
+        for name, value in self._section("policy").items():
+            key = f"policy.{name}"
+            if name not in known:
+                raise ConfigError(self.path, key, f"unknown policy rule; known: {', '.join(known)}")
+            default = known[name].default
+            if name == "refund_without_return_thresholds":
+                changes[name] = {**default, **_thresholds(value, self.path, key)}
+            elif name == "free_return_caps":
+                changes[name] = {**default, **_caps(value, self.path, key)}
+            elif isinstance(default, Decimal):
+                changes[name] = _positive_number(value, self.path, key)
+            elif name.endswith("_percent"):
+                changes[name] = _whole(value, self.path, key, 0, 100, "a whole percentage")
+            else:
+                changes[name] = _whole(value, self.path, key, 0, MAX_POLICY_DAYS)
+            self.origins[key] = str(self.path)
+        return DEFAULT_POLICY.with_overrides(**changes)
 
 
-def _parse_policy(section: Any, path: Path | str, origins: dict[str, str]) -> Policy:
-    if not isinstance(section, dict):
-        raise ConfigError(path, "policy", "must be a table ([policy])")
-    known = {f.name: f for f in fields(Policy)}
-    changes: dict[str, Any] = {}
-    for name, value in section.items():
-        key = f"policy.{name}"
-        if name not in known:
-            raise ConfigError(path, key, f"unknown policy rule; known: {', '.join(known)}")
-        default = getattr(DEFAULT_POLICY, name)
-        if name == "refund_without_return_thresholds":
-            changes[name] = {**default, **_thresholds(value, path, key)}
-        elif name == "free_return_caps":
-            changes[name] = {**default, **_caps(value, path, key)}
-        elif isinstance(default, Decimal):
-            changes[name] = _positive_number(value, path, key)
-        elif name.endswith("_percent"):
-            changes[name] = _percent(value, path, key)
-        else:
-            changes[name] = _days(value, path, key)
-        origins[key] = str(path)
-    return DEFAULT_POLICY.with_overrides(**changes)
-
-
-def _days(value: Any, path: Path | str, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POLICY_DAYS:
-        raise ConfigError(
-            path, key, f"must be a whole number from 0 to {MAX_POLICY_DAYS} (got {value!r})"
-        )
+def _whole(
+    value: object, path: Path | str, key: str, low: int, high: int, what: str = "a whole number"
+) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(path, key, f"must be {what} from {low} to {high} (got {value!r})")
     return value
 
 
-def _percent(value: Any, path: Path | str, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise ConfigError(path, key, f"must be a whole percentage from 0 to 100 (got {value!r})")
-    return value
-
-
-def _positive_number(value: Any, path: Path | str, key: str) -> Decimal:
+def _positive_number(value: object, path: Path | str, key: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ConfigError(path, key, f"must be a number (got {value!r})")
     try:
@@ -114,7 +258,9 @@ def _positive_number(value: Any, path: Path | str, key: str) -> Decimal:
     return number
 
 
-def _thresholds(value: Any, path: Path | str, key: str) -> dict[str, Decimal]:
+def _thresholds(value: object, path: Path | str, key: str) -> dict[str, Decimal]:
+    from aliret_tui.domain.iso import CURRENCIES
+
     if not isinstance(value, dict):
         raise ConfigError(path, key, "must be a table of currency = amount, e.g. EUR = 9")
     result = {}
@@ -125,7 +271,9 @@ def _thresholds(value: Any, path: Path | str, key: str) -> dict[str, Decimal]:
     return result
 
 
-def _caps(value: Any, path: Path | str, key: str) -> dict[str, FreeReturnCap]:
+def _caps(value: object, path: Path | str, key: str) -> dict[str, FreeReturnCap]:
+    from aliret_tui.domain.iso import COUNTRIES, CURRENCIES
+
     if not isinstance(value, dict):
         raise ConfigError(path, key, "must be tables like [policy.free_return_caps.DE]")
     result = {}
@@ -144,3 +292,28 @@ def _caps(value: Any, path: Path | str, key: str) -> dict[str, FreeReturnCap]:
             raise ConfigError(path, f"{where}.applies_to", "must be text")
         result[country] = FreeReturnCap(currency, amount, applies_to)
     return result
+
+
+def remember_theme(path: Path, theme: str) -> None:
+    """Write ``theme = "..."`` into config.toml, keeping everything else as it is."""
+    import json
+    import re
+
+    line = f"theme = {json.dumps(theme)}\n"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    first_table = next(
+        (index for index, text in enumerate(lines) if text.lstrip().startswith("[")), len(lines)
+    )
+    for index in range(first_table):  # top-level keys come before the first table
+        if re.match(_THEME_LINE, lines[index]):
+            lines[index] = line
+            break
+    else:
+        lines.insert(0, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text("".join(lines), encoding="utf-8")
+    os.replace(temporary, path)

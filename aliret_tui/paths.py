@@ -3,42 +3,89 @@
 Overrides, strongest first: ``--db PATH``; ``ALIRET_TUI_DB``; ``ALIRET_TUI_DATA_DIR``
 and ``ALIRET_TUI_CONFIG_DIR`` (move the whole folders); then platformdirs'
 per-user folders.
+
+The ``*_file`` / ``*_folder`` functions return plain strings and, on Linux,
+resolve the XDG folders without importing platformdirs or pathlib, because
+``aliret-tui check`` runs at every shell start. A test keeps them equal to
+platformdirs' answers.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import sys
 
 APP_NAME = "aliret-tui"
 DB_FILENAME = "aliret.db"
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def data_dir() -> Path:
+
+def _xdg_folder(variable: str, fallback: str) -> str:
+    """platformdirs' Unix rule: an absolute $XDG_* wins, else the default under ~."""
+    value = os.environ.get(variable, "")
+    base = value if os.path.isabs(value) else os.path.expanduser(fallback)
+    return os.path.join(base, APP_NAME)
+
+
+def data_folder() -> str:
     override = os.environ.get("ALIRET_TUI_DATA_DIR")
     if override:
-        return Path(override).expanduser()
-    from platformdirs import user_data_path
+        return os.path.expanduser(override)
+    if sys.platform.startswith("linux"):
+        return _xdg_folder("XDG_DATA_HOME", "~/.local/share")
+    from platformdirs import user_data_dir
 
-    return user_data_path(APP_NAME, appauthor=False)
+    return user_data_dir(APP_NAME, appauthor=False)
+
+
+def config_folder() -> str:
+    override = os.environ.get("ALIRET_TUI_CONFIG_DIR")
+    if override:
+        return os.path.expanduser(override)
+    if sys.platform.startswith("linux"):
+        return _xdg_folder("XDG_CONFIG_HOME", "~/.config")
+    from platformdirs import user_config_dir
+
+    return user_config_dir(APP_NAME, appauthor=False)
+
+
+def database_file(cli_value: str | None = None) -> str:
+    chosen = cli_value or os.environ.get("ALIRET_TUI_DB")
+    return os.path.expanduser(chosen) if chosen else os.path.join(data_folder(), DB_FILENAME)
+
+
+def config_file() -> str:
+    return os.path.join(config_folder(), "config.toml")
+
+
+# -- the same, as Path objects, for everything that is not `check` -------------------
+
+
+def data_dir() -> Path:
+    from pathlib import Path
+
+    return Path(data_folder())
 
 
 def config_dir() -> Path:
-    override = os.environ.get("ALIRET_TUI_CONFIG_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_config_path
+    from pathlib import Path
 
-    return user_config_path(APP_NAME, appauthor=False)
+    return Path(config_folder())
 
 
 def database_path(cli_value: str | None = None) -> Path:
-    chosen = cli_value or os.environ.get("ALIRET_TUI_DB")
-    return Path(chosen).expanduser() if chosen else data_dir() / DB_FILENAME
+    from pathlib import Path
+
+    return Path(database_file(cli_value))
 
 
 def config_path() -> Path:
-    return config_dir() / "config.toml"
+    from pathlib import Path
+
+    return Path(config_file())
 
 
 def backup_dir(database: Path) -> Path:

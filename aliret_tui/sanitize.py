@@ -8,29 +8,40 @@ fields turn line breaks and tabs into spaces; multi-line fields keep them.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections import namedtuple
+from functools import cache
 
-# ESC or 8-bit CSI/OSC/DCS introducers, with the body they start.
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
-      (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?              # CSI ... final byte
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])            # OSC, DCS, SOS, PM, APC
-        [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?          # ... up to BEL or ST
-    | \x1b [ -/]* [0-~]?                                 # two-byte ESC sequences
-    """,
-    re.VERBOSE,
-)
-# C0 and C1 controls, plus the invisible bidi overrides that can disguise text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile(r"\r\n?|[\n\t\v\f\u2028\u2029]")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
 
 
-@dataclass(frozen=True)
-class Cleaned:
-    text: str
-    removed: int  # how many characters were dropped
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(escape sequences, controls, controls or breaks, line breaks), compiled on
+    first use: `aliret-tui check` often prints nothing and never needs them."""
+    import re
+
+    escape_sequence = re.compile(
+        r"""
+          (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?              # CSI ... final byte
+        | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])            # OSC, DCS, SOS, PM, APC
+            [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?          # ... up to BEL or ST
+        | \x1b [ -/]* [0-~]?                                 # two-byte ESC sequences
+        """,
+        re.VERBOSE,
+    )
+    # C0 and C1 controls, plus the invisible bidi overrides that can disguise text.
+    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    control_or_break = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    line_breaks = re.compile(r"\r\n?|[\n\t\v\f\u2028\u2029]")
+    return escape_sequence, control, control_or_break, line_breaks
+
+
+class Cleaned(namedtuple("Cleaned", "text removed")):
+    """The cleaned text, and how many characters were dropped from it."""
+
+    __slots__ = ()
 
     @property
     def changed(self) -> bool:
@@ -39,19 +50,21 @@ class Cleaned:
 
 def clean_line(text: str) -> Cleaned:
     """Clean a single-line field (title, store, order number, tracking...)."""
-    flattened = _LINE_BREAKS.sub(" ", text)
-    return _drop_controls(flattened, _CONTROL_OR_BREAK, strip=lambda t: t.strip())
+    _, _, control_or_break, line_breaks = _patterns()
+    flattened = line_breaks.sub(" ", text)
+    return _drop_controls(flattened, control_or_break, strip=lambda t: t.strip())
 
 
 def clean_multiline(text: str) -> Cleaned:
     """Clean a multi-line field (notes, chat messages): keeps newlines and tabs."""
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _drop_controls(normalised, _CONTROL, strip=_trim_lines)
+    return _drop_controls(normalised, _patterns()[1], strip=_trim_lines)
 
 
 def _drop_controls(text: str, control: re.Pattern[str], strip) -> Cleaned:
-    sequences = _ESCAPE_SEQUENCE.findall(text)
-    without_sequences = _ESCAPE_SEQUENCE.sub("", text) if sequences else text
+    escape_sequence = _patterns()[0]
+    sequences = escape_sequence.findall(text)
+    without_sequences = escape_sequence.sub("", text) if sequences else text
     without_controls, control_count = control.subn("", without_sequences)
     removed = sum(map(len, sequences)) + control_count
     return Cleaned(strip(without_controls), removed)
@@ -63,4 +76,5 @@ def _trim_lines(text: str) -> str:
 
 def strip_controls(text: str) -> str:
     """Last line of defence before printing: drop anything a terminal would act on."""
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    escape_sequence, control, _, _ = _patterns()
+    return control.sub("", escape_sequence.sub("", text))

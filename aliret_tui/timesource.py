@@ -8,16 +8,12 @@ depends on the real date unless the user runs the app for real.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Dates outside this range are typing mistakes, and would overflow date arithmetic.
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)
 
 
-@dataclass(frozen=True)
 class TimeSource:
     """Local wall-clock time, optionally pinned to a date or to an exact moment.
 
@@ -26,8 +22,14 @@ class TimeSource:
     altogether (snapshot tests, screenshots).
     """
 
-    today_override: dt.date | None = None
-    frozen_at: dt.datetime | None = None
+    __slots__ = ("frozen_at", "today_override")
+
+    def __init__(self, today_override: dt.date | None = None, frozen_at: dt.datetime | None = None):
+        self.today_override = today_override
+        self.frozen_at = frozen_at
+
+    def __repr__(self) -> str:
+        return f"TimeSource(today_override={self.today_override!r}, frozen_at={self.frozen_at!r})"
 
     def now(self) -> dt.datetime:
         """The current local time, naive (local time zone)."""
@@ -53,10 +55,16 @@ class TimeSource:
 SYSTEM_TIME = TimeSource()
 
 
+def _looks_like_iso_date(text: str) -> bool:
+    """YYYY-MM-DD with ASCII digits (no regex: this runs on `check`'s quick path)."""
+    digits = text[:4] + text[5:7] + text[8:]
+    return len(text) == 10 and text[4] == text[7] == "-" and digits.isascii() and digits.isdigit()
+
+
 def parse_iso_date(text: str) -> dt.date:
     """Parse a strict YYYY-MM-DD date; raise ValueError with a readable message."""
     text = text.strip()
-    if not _ISO_DATE.fullmatch(text):
+    if not _looks_like_iso_date(text):
         raise ValueError(f"must be a date as YYYY-MM-DD (got {text!r})")
     try:
         day = dt.date.fromisoformat(text)

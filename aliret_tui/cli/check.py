@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-from typing import TYPE_CHECKING
-
 from aliret_tui.cli.output import safe, shorten
 from aliret_tui.domain.clocks import describe_days_left
-from aliret_tui.domain.fields import FieldError
+from aliret_tui.errors import UserError
 from aliret_tui.store.due import DueItem, due_items
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+
     from aliret_tui.cli.main import Context
 
 DEFAULT_DAYS = 7
@@ -24,10 +23,12 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
     settings = context.settings()
     days = args.days if args.days is not None else DEFAULT_DAYS
     if not 0 <= days <= MAX_DAYS:
-        raise FieldError("--days", f"must be from 0 to {MAX_DAYS} (got {days})")
+        raise UserError(f"--days: must be from 0 to {MAX_DAYS} (got {days})")
     today = context.time.today()
-    items = due_items(context.db_path, settings.policy, today, days)
+    items = due_items(context.db_file, settings.policy, today, days)
     if args.json:
+        import json
+
         print(json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False))
     elif items:
         print(format_plain(items, days))

@@ -19,6 +19,7 @@ from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
 from aliret_tui.files import write_private_file
 from aliret_tui.store import transfer
+from aliret_tui.store.backup import stamp
 from aliret_tui.store.store import Store
 
 # How the command line names each field in messages.
@@ -262,6 +263,32 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+# -- backup / restore ----------------------------------------------------------------
+
+
+def run_backup(args: argparse.Namespace, context: Context) -> int:
+    with open_store(context) as store:
+        if args.destination is None:
+            made = store.backup_now("manual")
+        else:
+            destination = Path(args.destination).expanduser()
+            if destination.is_dir():
+                destination = destination / f"aliret-{stamp(context.time.now())}.db"
+            made = store.backup_to(destination)
+    print(f"Backed up to {made} ({made.stat().st_size:,} bytes, checked: ok)")
+    return 0
+
+
+def run_restore(args: argparse.Namespace, context: Context) -> int:
+    source = Path(args.file).expanduser()
+    with open_store(context) as store:
+        saved = store.restore_from(source)
+        count = len(store.list_orders(include_archived=True))
+    print(f"Restored {count} orders from {source}.")
+    print(f"The database as it was before is saved in {saved}")
     return 0
 
 

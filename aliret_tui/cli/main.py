@@ -7,149 +7,78 @@ pydantic or sqlite-utils.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from types import SimpleNamespace
 
-from aliret_tui import __version__
-from aliret_tui.domain.vocabulary import EventKind, Reason, names
 from aliret_tui.errors import UserError
 from aliret_tui.timesource import TimeSource, parse_iso_date
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+
 PROG = "aliret-tui"
 
-EVENT_NAMES = names(EventKind)
-REASON_NAMES = names(Reason)
 
-
-@dataclass
 class Context:
     """What every command needs: where the data is and what day it is."""
 
-    db_path: Path
-    time: TimeSource
-    demo: bool = False
+    def __init__(self, db_file: str, time: TimeSource, demo: bool = False):
+        self.db_file = db_file
+        self.time = time
+        self.demo = demo
+
+    @property
+    def db_path(self):  # -> pathlib.Path
+        from pathlib import Path
+
+        return Path(self.db_file)
 
     def settings(self):  # -> config.Settings
         from aliret_tui import paths
         from aliret_tui.config import load_settings
 
-        return load_settings(paths.config_path())
+        return load_settings(paths.config_file())
 
 
-def _iso_date(text: str) -> object:
-    try:
-        return parse_iso_date(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
+    """The common `check` command lines, parsed without building the argparse parser
+    (which costs more than the whole check). Anything unusual returns None and
+    goes through argparse, which also gives the help and the usage errors."""
+    values: dict[str, object] = {
+        "command": None, "db": None, "today": None, "demo": False,
+        "days": None, "json": False, "quiet": False, "notify": False,
+    }  # fmt: skip
+    flags = {"--json": "json", "-q": "quiet", "--quiet": "quiet", "--notify": "notify"}
+    options = {"--db": "db", "--today": "today", "--days": "days"}
+    pending = list(arguments)
+    while pending:
+        word = pending.pop(0)
+        name, equals, inline = word.partition("=")
+        if word == "check" and values["command"] is None:
+            values["command"] = "check"
+        elif word in flags and values["command"] == "check":
+            values[flags[word]] = True
+        elif name in options and (equals or pending):
+            value = inline if equals else pending.pop(0)
+            try:
+                if name == "--today":
+                    values["today"] = parse_iso_date(value)
+                elif name == "--days":
+                    values["days"] = int(value)
+                else:
+                    values["db"] = value
+            except ValueError:
+                return None
+            if name == "--days" and values["command"] != "check":
+                return None
+        else:
+            return None
+    return SimpleNamespace(**values) if values["command"] == "check" else None
 
 
-def _global_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
-    """--db, --today and --demo work before or after the command name."""
-    # A subcommand's copy must not overwrite a value given before the command.
-    unset = None if top_level else argparse.SUPPRESS
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=unset,
-        help="database file (default: $ALIRET_TUI_DB, else the user data folder)",
-    )
-    parser.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        type=_iso_date,
-        default=unset,
-        help="treat this date as today for every calculation",
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        default=False if top_level else argparse.SUPPRESS,
-        help="use a throwaway database filled with sample orders (never your real data)",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Never miss a return deadline: orders, disputes, evidence and refunds.",
-        epilog="Run without a command to open the dashboard. Try: aliret-tui --demo",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _global_options(parser, top_level=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        _global_options(sub, top_level=False)
-        return sub
-
-    add = command("add", "add one order")
-    add.add_argument("order_id", metavar="ORDER_ID", help="the AliExpress order number")
-    add.add_argument("--title", required=True, help="item title")
-    add.add_argument("--price", required=True, metavar="AMOUNT", help="price paid, e.g. 12.50")
-    add.add_argument("--currency", required=True, metavar="CODE", help="ISO 4217 code, e.g. USD")
-    add.add_argument("--store", metavar="TEXT", help="store (seller) name")
-    add.add_argument("--ordered", metavar="DATE", help="order date, YYYY-MM-DD")
-    add.add_argument("--delivered", metavar="DATE", help="delivery date, YYYY-MM-DD")
-    add.add_argument(
-        "--window-days", metavar="N", help="inspection window in days (default 15; 90 Local Return)"
-    )
-    add.add_argument(
-        "--protection-ends",
-        metavar="DATE",
-        help="buyer protection end date shown on the order page (overrides the window)",
-    )
-    add.add_argument("--country", metavar="CC", help="ship-to country, ISO 3166 alpha-2")
-    add.add_argument("--free-return", action="store_true", help="the item is marked Free Return")
-    add.add_argument("--local-return", action="store_true", help="the item is in Local Return")
-    add.add_argument("--note", metavar="TEXT", help="a note")
-
-    event = command("event", "record a lifecycle event for an order")
-    event.add_argument("order_id", metavar="ORDER_ID")
-    event.add_argument("event", metavar="EVENT", help="one of: " + ", ".join(EVENT_NAMES))
-    event.add_argument("--on", metavar="DATE", help="when it happened (default: today)")
-    event.add_argument("--reason", metavar="R", help="open_dispute: " + ", ".join(REASON_NAMES))
-    event.add_argument(
-        "--outcome",
-        metavar="O",
-        help="open_dispute, mediation_won: refund_only or return_and_refund",
-    )
-    event.add_argument("--tracking", metavar="T", help="return_shipped: tracking number")
-    event.add_argument("--carrier", metavar="C", help="return_shipped: carrier")
-    event.add_argument(
-        "--amount", metavar="A", help="seller_agreed, refunded: amount (partial allowed)"
-    )
-    event.add_argument("--note", metavar="TEXT", help="a note for the timeline")
-
-    check = command("check", "list deadlines that are due soon (exit 1 if any)")
-    check.add_argument(
-        "--days", type=int, default=None, metavar="N", help="look N days ahead (default 7)"
-    )
-    check.add_argument("--json", action="store_true", help="print a JSON array")
-    check.add_argument(
-        "-q", "--quiet", action="store_true", help="print nothing when nothing is due"
-    )
-
-    listing = command("list", "list active orders with their state and next deadline")
-    listing.add_argument("--all", action="store_true", help="include closed and archived orders")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-
-    importing = command("import", "import orders from a CSV or a JSON export (all or nothing)")
-    importing.add_argument("file", metavar="FILE", help="a .csv or .json file, or - for stdin")
-    importing.add_argument("--format", choices=("csv", "json"), help="default: from the extension")
-
-    exporting = command("export", "export everything as JSON, or the orders as CSV")
-    exporting.add_argument("--format", choices=("json", "csv"), default="json")
-    exporting.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
-
-    command("locate", "print where the database and the config file are")
-    return parser
-
-
-def _context(args: argparse.Namespace) -> Context:
+def _context(args: argparse.Namespace | SimpleNamespace) -> Context:
     from aliret_tui import paths
 
     today = getattr(args, "today", None)
@@ -157,8 +86,8 @@ def _context(args: argparse.Namespace) -> Context:
     if args.demo:
         from aliret_tui.demo import demo_database
 
-        return Context(db_path=demo_database(time), time=time, demo=True)
-    return Context(db_path=paths.database_path(args.db), time=time)
+        return Context(str(demo_database(time)), time, demo=True)
+    return Context(paths.database_file(args.db), time)
 
 
 def _handler(name: str | None) -> Callable[[argparse.Namespace, Context], int]:
@@ -176,8 +105,12 @@ def _handler(name: str | None) -> Callable[[argparse.Namespace, Context], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = parse_plain_check(arguments)
+    if args is None:
+        from aliret_tui.cli.parser import build_parser
+
+        args = build_parser().parse_args(arguments)
     try:
         context = _context(args)
         return _handler(args.command)(args, context)

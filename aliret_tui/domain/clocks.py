@@ -8,11 +8,13 @@ the action can still be taken; ``days_left = deadline - today``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
 
-from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import OrderState
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from aliret_tui.domain.policy import Policy
 
 
 class ClockKind(StrEnum):
@@ -49,12 +51,36 @@ _NOT_RECEIVED_ACTION = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Clock:
-    kind: ClockKind
-    deadline: dt.date
-    started_on: dt.date | None  # None when the start is unknown (protection date only)
-    awaiting_delivery: bool = False  # inspection on an order that has not arrived
+    """One running clock. ``started_on`` is None when the start is unknown (only a
+    protection date); ``awaiting_delivery`` marks an inspection on an order that
+    has not arrived."""
+
+    __slots__ = ("awaiting_delivery", "deadline", "kind", "started_on")
+
+    def __init__(
+        self,
+        kind: ClockKind,
+        deadline: dt.date,
+        started_on: dt.date | None,
+        awaiting_delivery: bool = False,
+    ):
+        self.kind = kind
+        self.deadline = deadline
+        self.started_on = started_on
+        self.awaiting_delivery = awaiting_delivery
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.kind, self.deadline, self.started_on, self.awaiting_delivery)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Clock) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Clock({!r}, {!r}, {!r}, awaiting_delivery={!r})".format(*self._key())
 
     def days_left(self, today: dt.date) -> int:
         return (self.deadline - today).days

@@ -10,13 +10,10 @@ computed here instead, from the same pure functions.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 from aliret_tui.domain.clocks import Clock, ClockKind, running_clock
-from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import CLOSED_STATES
 from aliret_tui.errors import UserError
 from aliret_tui.store.version import SCHEMA_VERSION
@@ -29,15 +26,46 @@ class DatabaseUnreadable(UserError):
     pass
 
 
-@dataclass(frozen=True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from os import PathLike
+
+    from aliret_tui.domain.policy import Policy
+
+
 class DueItem:
-    order_id: str
-    title: str
-    store: str
-    clock: ClockKind
-    deadline: dt.date
-    days_left: int
-    action: str
+    """One deadline that is due soon."""
+
+    __slots__ = ("action", "clock", "days_left", "deadline", "order_id", "store", "title")
+
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        title: str,
+        store: str,
+        clock: ClockKind,
+        deadline: dt.date,
+        days_left: int,
+        action: str,
+    ):
+        self.order_id = order_id
+        self.title = title
+        self.store = store
+        self.clock = clock
+        self.deadline = deadline
+        self.days_left = days_left
+        self.action = action
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DueItem):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"DueItem({self.order_id!r}, {self.clock}, {self.deadline}, {self.days_left})"
 
     @property
     def overdue(self) -> bool:
@@ -70,8 +98,11 @@ _FULL_QUERY = """
 """
 
 
-def due_items(path: Path, policy: Policy, today: dt.date, within_days: int) -> list[DueItem]:
+def due_items(
+    path: str | PathLike[str], policy: Policy, today: dt.date, within_days: int
+) -> list[DueItem]:
     """Running clocks with a deadline at most ``within_days`` away, overdue ones included."""
+    path = os.fspath(path)
     conn = _open_readonly(path)
     if conn is None:
         return []
@@ -90,11 +121,11 @@ def due_items(path: Path, policy: Policy, today: dt.date, within_days: int) -> l
     return items
 
 
-def _open_readonly(path: Path) -> sqlite3.Connection | None:
-    if path.is_dir():
+def _open_readonly(path: str) -> sqlite3.Connection | None:
+    if os.path.isdir(path):
         raise DatabaseUnreadable(f"{path}: is a directory, not a database file")
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
         return None  # no database yet: nothing can be due
@@ -104,7 +135,7 @@ def _open_readonly(path: Path) -> sqlite3.Connection | None:
         return None
     if header != SQLITE_MAGIC:
         raise DatabaseUnreadable(f"{path}: is not a SQLite database; it was left untouched")
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    uri = f"file:{_uri_path(path)}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -119,7 +150,15 @@ def _open_readonly(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
-def _is_ours(conn: sqlite3.Connection, path: Path) -> bool:
+def _uri_path(path: str) -> str:
+    """The path as SQLite's URI syntax needs it (without importing urllib)."""
+    text = os.path.realpath(path)
+    for char, escaped in (("%", "%25"), ("?", "%3f"), ("#", "%23")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _is_ours(conn: sqlite3.Connection, path: str) -> bool:
     """False for an empty database (nothing due); refuses another program's database."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not tables:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from aliret_tui.domain.fields import FieldError
+from aliret_tui.domain.fields import FieldError, long_text
 from aliret_tui.domain.models import (
     Attachment,
     ChatMessage,
@@ -39,6 +39,16 @@ from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import Transition, apply_event, with_facts
 from aliret_tui.errors import UserError
+from aliret_tui.paths import backup_dir
+from aliret_tui.store.backup import (
+    BackupError,
+    daily_backup_due,
+    daily_backup_path,
+    prune_daily,
+    quick_check,
+    stamp,
+    take_backup,
+)
 from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
 from aliret_tui.store.transfer import record_to_json
 from aliret_tui.store.version import SCHEMA_VERSION
@@ -55,6 +65,13 @@ DASHBOARD_QUERY = """
            o.protection_ends, o.window_days, o.local_return, o.state, o.clock, o.clock_since,
            o.archived, d.opened_on, d.refund_expected, d.refund_amount
     FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id
+"""
+
+
+# Counts write transactions, so a daily backup is only taken when something changed.
+_COUNT_CHANGE = """
+    INSERT INTO meta (key, value) VALUES ('changes', '1')
+    ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
 """
 
 
@@ -93,10 +110,13 @@ class Store:
         self.path = Path(path)
         self.policy = policy
         self.time = time
+        self.backups = backup_dir(self.path)
+        self._daily_backup_checked: dt.date | None = None
         self.db = Database(_connect(self.path))
         try:
             _refuse_foreign_schema(self.db, self.path)
             _configure(self.db)
+            self._backup_before_migrating()
             migrations.apply(self.db)
             if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -128,12 +148,16 @@ class Store:
             with self.db.atomic():
                 yield self.db
             return
+        self._daily_backup_if_due()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise StoreError(f"{self.path}: cannot write ({_describe(error)})") from None
+        changes_before = conn.total_changes
         try:
             yield self.db
+            if conn.total_changes != changes_before:
+                conn.execute(_COUNT_CHANGE)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -145,6 +169,59 @@ class Store:
             raise StoreError(
                 f"{self.path}: the change was not saved ({_describe(error)})"
             ) from None
+
+    # -- backups -----------------------------------------------------------------
+
+    def changes(self) -> int:
+        """How many write transactions this database has seen (backups record it)."""
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
+        return int(row[0]) if row else 0
+
+    def backup_to(self, destination: Path) -> Path:
+        """A checked copy of the database at ``destination`` (a new file)."""
+        if destination.exists():
+            raise BackupError(f"{destination}: already exists; choose another name")
+        return take_backup(self.db.conn, destination)
+
+    def backup_now(self, kind: str) -> Path:
+        """A named backup in the backups folder: manual, pre-restore, ..."""
+        destination = self.backups / f"{kind}-{stamp(self.time.now())}.db"
+        return take_backup(self.db.conn, destination)
+
+    def _daily_backup_if_due(self) -> None:
+        today = self.time.today()
+        if self._daily_backup_checked == today:
+            return
+        self._daily_backup_checked = today
+        changes = self.changes()
+        if daily_backup_due(self.backups, today, changes):
+            take_backup(self.db.conn, daily_backup_path(self.backups, today, changes))
+            prune_daily(self.backups)
+
+    def _backup_before_migrating(self) -> None:
+        if not migrations.pending(self.db) or not self.db.table_names():
+            return
+        version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        self.backup_now(f"pre-migration-s{version}-to-s{SCHEMA_VERSION}")
+
+    def restore_from(self, source: Path) -> Path:
+        """Replace this database with ``source`` (checked first); returns the backup
+        of what was here before."""
+        check_restorable(source)
+        saved = self.backup_now("pre-restore")
+        incoming = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            incoming.backup(self.db.conn)
+        except sqlite3.Error as error:
+            raise StoreError(f"{source}: could not be restored ({_describe(error)})") from None
+        finally:
+            incoming.close()
+        migrations.apply(self.db)
+        if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.execute("DELETE FROM meta WHERE key = 'policy'")
+        self._refresh_deadlines_if_policy_changed()
+        return saved
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (for live refresh)."""
@@ -284,9 +361,11 @@ class Store:
         return len(messages)
 
     def edit_message(self, order_id: str, message_id: int, text: str) -> None:
+        """Replace a message's text (cleaned of controls), marking it edited."""
+        cleaned = long_text("text", text, required=True)
         with self.transaction():
             self._require_row("messages", order_id, message_id)
-            self.db["messages"].update(message_id, {"text": text, "edited_at": self._now()})
+            self.db["messages"].update(message_id, {"text": cleaned, "edited_at": self._now()})
 
     def delete_message(self, order_id: str, message_id: int) -> None:
         with self.transaction():
@@ -312,9 +391,10 @@ class Store:
             self.db["evidence"].update(item_id, {"done": int(done)})
 
     def set_evidence_note(self, order_id: str, item_id: int, note: str) -> None:
+        cleaned = long_text("note", note)
         with self.transaction():
             self._require_row("evidence", order_id, item_id)
-            self.db["evidence"].update(item_id, {"note": note})
+            self.db["evidence"].update(item_id, {"note": cleaned})
 
     def attach_file(self, order_id: str, item_id: int, attachment: Attachment) -> None:
         with self.transaction():
@@ -526,6 +606,27 @@ def _create_private_file(path: Path) -> None:
         pass
     except OSError as error:
         raise StoreError(f"{path}: cannot be created ({error.strerror})") from None
+
+
+def check_restorable(source: Path) -> None:
+    """Refuse a file that is not a healthy aliret-tui database this version can read."""
+    if source.is_dir():
+        raise StoreError(f"{source}: is a folder, not a backup file")
+    if not source.is_file():
+        raise StoreError(f"{source}: no such file")
+    with source.open("rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise StoreError(f"{source}: is not a SQLite database")
+    verdict = quick_check(source)
+    if verdict != "ok":
+        raise StoreError(f"{source}: is damaged ({verdict}); not restored")
+    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        _refuse_foreign_schema(Database(conn), source)
+        if "orders" not in Database(conn).table_names():
+            raise StoreError(f"{source}: holds no aliret-tui data")
+    finally:
+        conn.close()
 
 
 def _refuse_foreign_schema(db: Database, path: Path) -> None:

@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from aliret_tui.config import Settings
+from aliret_tui.config import ConfigError, Settings
 from aliret_tui.errors import UserError
 from aliret_tui.timesource import TimeSource
 from aliret_tui.tui.storage import StoreAccess
+from aliret_tui.tui.view import UrgencyThresholds
 
 if TYPE_CHECKING:
     from aliret_tui.cli.main import Context
@@ -46,9 +46,12 @@ class AliretApp(App[int]):
         settings: Settings | None = None,
         demo: bool = False,
         db_label: str | None = None,
+        remember_theme_in: Path | None = None,
     ):
         super().__init__()
         self.settings = settings or Settings()
+        self.remember_theme_in = remember_theme_in
+        self.urgency = UrgencyThresholds(self.settings.critical_days, self.settings.soon_days)
         self.time = time
         self.demo = demo
         self.db_path = db_path
@@ -61,11 +64,23 @@ class AliretApp(App[int]):
         return self.settings.policy
 
     def on_mount(self) -> None:
+        from aliret_tui.tui.keys import checked_keymap
         from aliret_tui.tui.screens.dashboard import DashboardScreen
 
+        self.theme = self.settings.theme
+        self.set_keymap(checked_keymap(self.settings))
+        self.watch(self, "theme", self._theme_chosen, init=False)
         self.push_screen(DashboardScreen())
         if not self.time.is_frozen:
             self.set_interval(TICK_SECONDS, self._tick)
+
+    def _theme_chosen(self, theme: str) -> None:
+        """A theme picked from the palette is remembered in config.toml."""
+        if self.remember_theme_in is not None and theme != self.settings.theme:
+            from aliret_tui.config import remember_theme
+
+            remember_theme(self.remember_theme_in, theme)
+            self.settings.theme = theme
 
     def _tick(self) -> None:
         self.now = self.time.now()
@@ -90,8 +105,11 @@ class AliretApp(App[int]):
 
     # -- errors from workers -----------------------------------------------------
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker_failure(event)
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """Turn a failed worker into a message, or a clean exit if the store is unusable."""
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error
@@ -120,9 +138,28 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
+def check_theme(settings: Settings) -> None:
+    """Refuse an unknown theme before the screen is taken over."""
+    from textual.theme import BUILTIN_THEMES
+
+    if settings.theme not in BUILTIN_THEMES:
+        known = ", ".join(sorted(BUILTIN_THEMES))
+        raise ConfigError(settings.path or "config.toml", "theme", f"unknown theme; known: {known}")
+
+
 def run_app(context: Context) -> int:
+    from aliret_tui import paths
+    from aliret_tui.tui.keys import checked_keymap
+
+    settings = context.settings()
+    check_theme(settings)
+    checked_keymap(settings)
     app = AliretApp(
-        db_path=context.db_path, time=context.time, settings=context.settings(), demo=context.demo
+        db_path=context.db_path,
+        time=context.time,
+        settings=settings,
+        demo=context.demo,
+        remember_theme_in=paths.config_path(),
     )
     app.run()
     return app.return_code or 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -14,8 +13,9 @@ from support.domain import POLICY, day, fresh
 from aliret_tui.config import DEFAULT, ConfigError, Settings, load_settings, parse_settings
 from aliret_tui.domain.clocks import ClockKind, running_clock
 from aliret_tui.domain.policy import (
-    DAY_RULES,
+    DEADLINE_RULES,
     DEFAULT_POLICY,
+    RULES,
     FreeReturnCap,
     Policy,
     describe_rules,
@@ -23,6 +23,9 @@ from aliret_tui.domain.policy import (
 from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.errors import UserError
+
+# The whole-number rules (days and percentages).
+DAY_RULES = tuple(rule.name for rule in RULES if isinstance(rule.default, int))
 
 D = dt.timedelta
 S = OrderState
@@ -55,18 +58,18 @@ def test_default_policy_holds_the_numbers_of_domain_md():
 
 def test_every_rule_has_a_meaning_and_a_source():
     rules = describe_rules(DEFAULT_POLICY)
-    assert [name for name, *_ in rules] == [f.name for f in dataclasses.fields(Policy)]
+    assert [name for name, *_ in rules] == [rule.name for rule in RULES]
+    assert set(Policy.__slots__) == {rule.name for rule in RULES}
     for name, value, meaning, source in rules:
         assert value == getattr(DEFAULT_POLICY, name)
         assert meaning.strip(), name
         assert source.strip(), name
 
 
-def test_day_rules_are_the_whole_number_rules():
-    assert set(DAY_RULES) == {
-        f.name for f in dataclasses.fields(Policy) if isinstance(getattr(POLICY, f.name), int)
-    }
+def test_deadline_rules_are_whole_number_rules():
+    assert set(DEADLINE_RULES) <= set(DAY_RULES)
     assert "inspection_window_days" in DAY_RULES and "refund_days" in DAY_RULES
+    assert all(isinstance(getattr(POLICY, name), int) for name in DAY_RULES)
 
 
 def test_window_days_for():

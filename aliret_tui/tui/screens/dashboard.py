@@ -30,6 +30,7 @@ from aliret_tui.tui.view import (
 from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
 from aliret_tui.tui.widgets.orders_table import OrdersTable
 from aliret_tui.tui.widgets.virtual_list import VirtualList
+from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.domain.models import Order
@@ -55,7 +56,7 @@ class RowsLoaded(Message):
     select: str | None = None  # put the cursor on this order
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", "Add", id="add"),
         Binding("e", "edit", "Edit", id="edit"),
@@ -119,7 +120,7 @@ class DashboardScreen(Screen[None]):
         records, version = app.db.call(
             lambda store: (store.dashboard_records(), store.data_version())
         )
-        rows = build_rows(records, app.policy, today)
+        rows = build_rows(records, app.policy, today, app.urgency)
         self.post_message(RowsLoaded(rows, today, version, select))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)

@@ -39,6 +39,7 @@ from aliret_tui.tui.screens.detail_forms import (
 from aliret_tui.tui.view import format_countdown, time_left
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import KIND_LABELS, EvidenceList
+from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.tui.app import AliretApp
@@ -73,24 +74,24 @@ class FilesChecked(Message):
     states: dict[int, FileState]
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", id="back"),
         Binding("r", "record_event", "Record event", id="record_event"),
-        Binding("1", "tab('overview')", "Overview", show=False),
-        Binding("2", "tab('timeline')", "Timeline", show=False),
-        Binding("3", "tab('chat')", "Chat", show=False),
-        Binding("4", "tab('evidence')", "Evidence", show=False),
-        Binding("c", "copy_timeline", "Copy timeline"),
-        Binding("m", "add_message", "Add message"),
-        Binding("i", "import_transcript", "Import transcript"),
-        Binding("e", "edit_message", "Edit"),
-        Binding("x", "delete_message", "Delete"),
-        Binding("space", "toggle_evidence", "Tick"),
-        Binding("a", "add_evidence", "Add item"),
-        Binding("f", "attach_file", "Attach file"),
-        Binding("n", "edit_note", "Note"),
-        Binding("o", "open_file", "Open file"),
+        Binding("1", "tab('overview')", "Overview", show=False, id="tab_overview"),
+        Binding("2", "tab('timeline')", "Timeline", show=False, id="tab_timeline"),
+        Binding("3", "tab('chat')", "Chat", show=False, id="tab_chat"),
+        Binding("4", "tab('evidence')", "Evidence", show=False, id="tab_evidence"),
+        Binding("c", "copy_timeline", "Copy timeline", id="copy_timeline"),
+        Binding("m", "add_message", "Add message", id="add_message"),
+        Binding("i", "import_transcript", "Import transcript", id="import_transcript"),
+        Binding("e", "edit_message", "Edit", id="edit_message"),
+        Binding("x", "delete_message", "Delete", id="delete_message"),
+        Binding("space", "toggle_evidence", "Tick", id="toggle_evidence"),
+        Binding("a", "add_evidence", "Add item", id="add_evidence"),
+        Binding("f", "attach_file", "Attach file", id="attach_file"),
+        Binding("n", "edit_note", "Note", id="edit_note"),
+        Binding("o", "open_file", "Open file", id="open_file"),
     ]
 
     def __init__(self, order_id: str):
@@ -470,6 +471,9 @@ class DetailScreen(Screen[None]):
         def written(values: dict[str, Any] | None) -> None:
             if values is None or values["text"] == message.text:
                 return
+            notes = TextNotes()
+            values["text"] = long_text("text", values["text"], required=True, notes=notes)
+            self._report_notes(notes)
             self._confirm(
                 "Replace this message with your correction? The chat log is evidence; the "
                 "message will be marked as edited.",

@@ -18,6 +18,7 @@ from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import EventInput, Order, parse
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
+from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.tui.app import AliretApp
@@ -63,7 +64,7 @@ FIELD_LABELS = {
 }
 
 
-class Dialog(ModalScreen[Any]):
+class Dialog(ReportsWorkerErrors, ModalScreen[Any]):
     """A dialog that closes with escape and shows refusals in a status line."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -282,7 +283,7 @@ class MessageFormScreen(Dialog):
                         (f"Seller ({self.seller_name})", Sender.SELLER.value),
                         ("AliExpress", Sender.ALIEXPRESS.value),
                     ],
-                    value=Sender.SELLER.value,
+                    value=Sender.ME.value,
                     allow_blank=False,
                     id="sender",
                     compact=True,

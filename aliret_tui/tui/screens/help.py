@@ -9,24 +9,20 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+# (binding id, default keys, what it does): remapped keys in config.toml show here.
 DASHBOARD_KEYS = (
-    ("a", "add an order"),
-    ("e", "edit the highlighted order"),
-    ("enter", "open the order (timeline, chat, evidence)"),
-    ("x", "archive or delete (asks first)"),
-    ("/", "search order number, title and store"),
-    ("f", "cycle the filter: active, disputes, closed, all"),
-    ("s / S", "sort by the next column / reverse the sort"),
-    ("j k ↑ ↓", "move; pgup pgdn home end jump"),
-    ("tab", "switch between the countdowns and the table"),
-    ("ctrl+p", "command palette: every action by name"),
-    ("?", "this help"),
-    ("q", "quit"),
-)
-COLOURS = (
-    ("$text-error", "overdue, or 2 days or less"),
-    ("$text-warning", "7 days or less"),
-    ("$text-success", "more than 7 days"),
+    ("add", "a", "add an order"),
+    ("edit", "e", "edit the highlighted order"),
+    ("open", "enter", "open the order (timeline, chat, evidence)"),
+    ("archive", "x", "archive or delete (asks first)"),
+    ("search", "/", "search order number, title and store"),
+    ("filter", "f", "cycle the filter: active, disputes, closed, all"),
+    ("sort", "s", "sort by the next column (S reverses)"),
+    ("down", "j ↓", "move down (k ↑ up; pgup pgdn home end jump)"),
+    (None, "tab", "switch between the countdowns and the table"),
+    (None, "ctrl+p", "command palette: every action by name, themes"),
+    ("help", "?", "this help"),
+    ("quit", "q", "quit"),
 )
 
 
@@ -51,17 +47,25 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content("Press esc to close."), classes="muted")
 
     def _keys(self) -> Content:
+        keymap = self.app.settings.keys  # type: ignore[attr-defined]  # from config.toml
         lines = [Content.from_markup("[b]Keys[/b]")]
-        lines += [
-            Content.from_markup("  [b $accent]$key[/]  $what", key=key.ljust(8), what=what)
-            for key, what in DASHBOARD_KEYS
-        ]
+        for binding_id, default, what in DASHBOARD_KEYS:
+            key = keymap.get(binding_id, default) if binding_id else default
+            lines.append(
+                Content.from_markup("  [b $accent]$key[/]  $what", key=key.ljust(8), what=what)
+            )
         return Content("\n").join(lines)
 
     def _colours(self) -> Content:
+        urgency = self.app.urgency  # type: ignore[attr-defined]
+        colours = (
+            ("$text-error", f"overdue, or {urgency.critical_days} days or less"),
+            ("$text-warning", f"{urgency.soon_days} days or less"),
+            ("$text-success", f"more than {urgency.soon_days} days"),
+        )
         lines = [Content.from_markup("[b]Colours[/b]")]
         lines += [
             Content.from_markup(f"  [{variable}]■■[/]   $meaning", meaning=meaning)
-            for variable, meaning in COLOURS
+            for variable, meaning in colours
         ]
         return Content("\n").join(lines)

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import Order, OrderFacts, parse
 from aliret_tui.store.store import EditConflict
+from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.tui.app import AliretApp
@@ -54,7 +55,7 @@ def _pairs(fields: tuple[TextField, ...]) -> list[tuple[TextField, ...]]:
     return [fields[index : index + 2] for index in range(0, len(fields), 2)]
 
 
-class OrderFormScreen(ModalScreen[Order | None]):
+class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
     """Dismisses with the saved order, or None when cancelled."""
 
     BINDINGS = [

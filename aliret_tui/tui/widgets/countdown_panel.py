@@ -15,7 +15,6 @@ from textual.strip import Strip
 from aliret_tui.tui.view import (
     OrderRow,
     Urgency,
-    UrgencyThresholds,
     format_countdown,
     time_left,
     window_used,
@@ -61,7 +60,6 @@ class CountdownPanel(VirtualList):
         super().__init__(**kwargs)
         self.cards: list[OrderRow] = []
         self.now = dt.datetime(2000, 1, 1)
-        self.thresholds = UrgencyThresholds()
 
     @property
     def item_count(self) -> int:

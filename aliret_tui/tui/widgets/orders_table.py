@@ -115,8 +115,8 @@ class OrdersTable(VirtualList):
     }
     """
     BINDINGS = [
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse_sort"),
     ]
 
     header_height = 1

@@ -38,12 +38,12 @@ class VirtualList(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False, id="up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("home,g", "first", "First", show=False, id="first"),
+        Binding("end,G", "last", "Last", show=False, id="last"),
         Binding("enter", "select_cursor", "Open", id="open"),
     ]
 
@@ -126,6 +126,8 @@ class VirtualList(ScrollView, can_focus=True):
         """Call after the items changed: resizes the scroll area and repaints."""
         self.virtual_size = Size(0, self.header_height + self._content_height)
         self.cursor = min(self.cursor, max(self.item_count - 1, 0))
+        # The scroll range grows with the new size only after the next layout.
+        self.call_after_refresh(self._scroll_cursor_into_view)
         self.refresh()
 
     # Where items sit; fixed heights here, ``VariableList`` overrides these three.

@@ -1,0 +1,137 @@
+"""The full command-line grammar (argparse). Built only when a command needs it:
+the plain `aliret-tui check` is parsed by ``main.parse_plain_check`` instead."""
+
+from __future__ import annotations
+
+import argparse
+
+from aliret_tui import __version__
+from aliret_tui.cli.main import PROG
+from aliret_tui.domain.vocabulary import EventKind, Reason, names
+from aliret_tui.timesource import parse_iso_date
+
+
+def _iso_date(text: str) -> object:
+    try:
+        return parse_iso_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
+    """--db, --today and --demo work before or after the command name."""
+    # A subcommand's copy must not overwrite a value given before the command.
+    unset = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=unset,
+        help="database file (default: $ALIRET_TUI_DB, else the user data folder)",
+    )
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        default=unset,
+        help="treat this date as today for every calculation",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="use a throwaway database filled with sample orders (never your real data)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Never miss a return deadline: orders, disputes, evidence and refunds.",
+        epilog="Run without a command to open the dashboard. Try: aliret-tui --demo",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _global_options(parser, top_level=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _global_options(sub, top_level=False)
+        return sub
+
+    add = command("add", "add one order")
+    add.add_argument("order_id", metavar="ORDER_ID", help="the AliExpress order number")
+    add.add_argument("--title", required=True, help="item title")
+    add.add_argument("--price", required=True, metavar="AMOUNT", help="price paid, e.g. 12.50")
+    add.add_argument("--currency", required=True, metavar="CODE", help="ISO 4217 code, e.g. USD")
+    add.add_argument("--store", metavar="TEXT", help="store (seller) name")
+    add.add_argument("--ordered", metavar="DATE", help="order date, YYYY-MM-DD")
+    add.add_argument("--delivered", metavar="DATE", help="delivery date, YYYY-MM-DD")
+    add.add_argument(
+        "--window-days", metavar="N", help="inspection window in days (default 15; 90 Local Return)"
+    )
+    add.add_argument(
+        "--protection-ends",
+        metavar="DATE",
+        help="buyer protection end date shown on the order page (overrides the window)",
+    )
+    add.add_argument("--country", metavar="CC", help="ship-to country, ISO 3166 alpha-2")
+    add.add_argument("--free-return", action="store_true", help="the item is marked Free Return")
+    add.add_argument("--local-return", action="store_true", help="the item is in Local Return")
+    add.add_argument("--note", metavar="TEXT", help="a note")
+
+    event = command("event", "record a lifecycle event for an order")
+    event.add_argument("order_id", metavar="ORDER_ID")
+    event.add_argument("event", metavar="EVENT", help="one of: " + ", ".join(names(EventKind)))
+    event.add_argument("--on", metavar="DATE", help="when it happened (default: today)")
+    event.add_argument("--reason", metavar="R", help="open_dispute: " + ", ".join(names(Reason)))
+    event.add_argument(
+        "--outcome",
+        metavar="O",
+        help="open_dispute, mediation_won: refund_only or return_and_refund",
+    )
+    event.add_argument("--tracking", metavar="T", help="return_shipped: tracking number")
+    event.add_argument("--carrier", metavar="C", help="return_shipped: carrier")
+    event.add_argument(
+        "--amount", metavar="A", help="seller_agreed, refunded: amount (partial allowed)"
+    )
+    event.add_argument("--note", metavar="TEXT", help="a note for the timeline")
+
+    check = command("check", "list deadlines that are due soon (exit 1 if any)")
+    check.add_argument(
+        "--days", type=int, default=None, metavar="N", help="look N days ahead (default 7)"
+    )
+    check.add_argument("--json", action="store_true", help="print a JSON array")
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing when nothing is due"
+    )
+    check.add_argument(
+        "--notify",
+        action="store_true",
+        help="also show a desktop notification when something is due",
+    )
+
+    listing = command("list", "list active orders with their state and next deadline")
+    listing.add_argument("--all", action="store_true", help="include closed and archived orders")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    importing = command("import", "import orders from a CSV or a JSON export (all or nothing)")
+    importing.add_argument("file", metavar="FILE", help="a .csv or .json file, or - for stdin")
+    importing.add_argument("--format", choices=("csv", "json"), help="default: from the extension")
+
+    exporting = command("export", "export everything as JSON, or the orders as CSV")
+    exporting.add_argument("--format", choices=("json", "csv"), default="json")
+    exporting.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+
+    backup = command("backup", "make a checked backup of the database now")
+    backup.add_argument(
+        "destination",
+        metavar="DEST",
+        nargs="?",
+        help="a new file, or a folder (default: the backups folder; see locate)",
+    )
+
+    restore = command("restore", "replace the database with a backup (saving the current one)")
+    restore.add_argument("file", metavar="FILE", help="a backup made by aliret-tui")
+
+    command("locate", "print where the database, config file and backups are")
+    return parser
