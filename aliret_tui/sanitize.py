@@ -74,6 +74,21 @@ def _trim_lines(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds anything a terminal would act on."""
+    return "\x1b" in text or _patterns()[1].search(text) is not None
+
+
+def shown(text: str, *, multiline: bool = False) -> str:
+    """Text read back from the store, safe to display. Input is cleaned when it is
+    typed or imported; a restored or hand-edited database may not have been."""
+    if text.isprintable() or (not has_controls(text) and (multiline or "\n" not in text)):
+        return text
+    if not multiline:
+        text = _patterns()[3].sub(" ", text)
+    return strip_controls(text)
+
+
 def strip_controls(text: str) -> str:
     """Last line of defence before printing: drop anything a terminal would act on."""
     escape_sequence, control, _, _ = _patterns()

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
     from aliret_tui.cli.main import Context
 
-DEFAULT_DAYS = 7
 MAX_DAYS = 3650
 TITLE_WIDTH = 36
 EXIT_NOTHING_DUE, EXIT_SOMETHING_DUE = 0, 1
@@ -21,7 +20,7 @@ EXIT_NOTHING_DUE, EXIT_SOMETHING_DUE = 0, 1
 
 def run_check(args: argparse.Namespace, context: Context) -> int:
     settings = context.settings()
-    days = args.days if args.days is not None else DEFAULT_DAYS
+    days = args.days if args.days is not None else settings.check_days
     if not 0 <= days <= MAX_DAYS:
         raise UserError(f"--days: must be from 0 to {MAX_DAYS} (got {days})")
     today = context.time.today()
@@ -34,6 +33,10 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
         print(format_plain(items, days))
     elif not args.quiet:
         print(f"Nothing due in the next {days} days.")
+    if args.notify and items:
+        from aliret_tui.notify import notify_due
+
+        notify_due(items, days)
     return EXIT_SOMETHING_DUE if items else EXIT_NOTHING_DUE
 
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +265,69 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+# -- calendar / settings --------------------------------------------------------------
+
+
+def run_ics(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui import ical
+
+    if args.days is not None and not 0 <= args.days <= 3650:
+        raise UserError(f"--days: must be from 0 to 3650 (got {args.days})")
+    settings = context.settings()
+    now = context.time.now()
+    with open_store(context) as store:
+        orders = store.list_orders(include_archived=True)
+        records = [
+            store.record(order.order_id)
+            for order in orders
+            if ical.wanted(order, settings.policy, now.date())
+        ]
+    calendar = ical.build_calendar(records, settings=settings, now=now, within_days=args.days)
+    text = calendar.to_ical().decode("utf-8")
+    if args.output:
+        write_private_file(Path(args.output).expanduser(), text)
+        running = sum(1 for event in calendar.walk("VEVENT") if event["status"] == "CONFIRMED")
+        print(f"Wrote {running} deadlines to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_config(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui.tui.app import check_theme
+    from aliret_tui.tui.keys import checked_keymap, remappable_ids
+
+    settings = context.settings()
+    check_theme(settings)
+    checked_keymap(settings)
+    print(f"# {paths.config_path()} " + ("" if settings.path and Path(settings.path).exists()
+                                           else "(not there yet: all defaults)"))  # fmt: skip
+    for key, value in settings.items():
+        where = "default" if settings.origin(key) == "default" else "config.toml"
+        print(f"{key} = {_toml_value(value)}".ljust(52) + f"  # {where}")
+    print(f"# keys you can remap under [keys]: {', '.join(remappable_ids())}")
+    return 0
+
+
+def _toml_value(value: object) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        inner = ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # FreeReturnCap
+        return _toml_value(value._asdict())
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 # -- backup / restore ----------------------------------------------------------------

@@ -98,7 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = command("check", "list deadlines that are due soon (exit 1 if any)")
     check.add_argument(
-        "--days", type=int, default=None, metavar="N", help="look N days ahead (default 7)"
+        "--days",
+        type=int,
+        default=None,
+        metavar="N",
+        help="look N days ahead (default 7, or [check] days in config.toml)",
     )
     check.add_argument("--json", action="store_true", help="print a JSON array")
     check.add_argument(
@@ -133,5 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", "replace the database with a backup (saving the current one)")
     restore.add_argument("file", metavar="FILE", help="a backup made by aliret-tui")
 
+    calendar = command("ics", "write the deadlines as an iCalendar file for your calendar app")
+    calendar.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    calendar.add_argument(
+        "--days", type=int, default=None, metavar="N", help="only deadlines within N days"
+    )
+
+    command("config", "print the effective settings and where each came from")
     command("locate", "print where the database, config file and backups are")
     return parser

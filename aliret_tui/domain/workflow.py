@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from aliret_tui.domain import evidence, fields
+from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.fields import FieldError
 from aliret_tui.domain.models import (
     Dispute,
@@ -287,3 +288,28 @@ def _approved(dispute: Dispute | None, on: dt.date) -> ReturnShipment:
 def _shipment(dispute: Dispute | None) -> ReturnShipment:
     assert dispute is not None and dispute.return_shipment is not None
     return dispute.return_shipment
+
+
+# Which clock each event starts (mediation_won starts one or the other by its ruling).
+_CLOCK_STARTED_BY = {
+    E.DELIVERED: ClockKind.INSPECTION,
+    E.OPEN_DISPUTE: ClockKind.SELLER_RESPONSE,
+    E.SELLER_REFUSED: ClockKind.ESCALATE,
+    E.RETURN_APPROVED: ClockKind.SHIP_BACK,
+    E.SELLER_AGREED: ClockKind.REFUND,
+    E.RETURN_DELIVERED: ClockKind.REFUND,
+}
+
+
+def clocks_seen(order: Order, events: Sequence[Event]) -> set[ClockKind]:
+    """Every clock that has run for this order so far, the current one included."""
+    seen = set()
+    if order.delivered_on or order.protection_ends:
+        seen.add(ClockKind.INSPECTION)
+    for event in events:
+        if event.kind is E.MEDIATION_WON:
+            refund_only = event.outcome is Outcome.REFUND_ONLY
+            seen.add(ClockKind.REFUND if refund_only else ClockKind.SHIP_BACK)
+        elif event.kind in _CLOCK_STARTED_BY:
+            seen.add(_CLOCK_STARTED_BY[event.kind])
+    return seen

@@ -40,6 +40,7 @@ from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reaso
 from aliret_tui.domain.workflow import Transition, apply_event, with_facts
 from aliret_tui.errors import UserError
 from aliret_tui.paths import backup_dir
+from aliret_tui.sanitize import shown
 from aliret_tui.store.backup import (
     BackupError,
     daily_backup_due,
@@ -442,7 +443,7 @@ class Store:
             found.setdefault(row["evidence_id"], []).append(
                 Attachment.model_construct(
                     id=row["id"],
-                    path=row["path"],
+                    path=shown(row["path"]),
                     size=row["size"],
                     sha256=row["sha256"],
                     attached_at=row["attached_at"],
@@ -711,10 +712,10 @@ def _decimal(text: str | None) -> Decimal | None:
 def _order_from_row(row: dict[str, Any], dispute: dict[str, Any] | None) -> Order:
     return Order.model_construct(
         order_id=row["order_id"],
-        title=row["title"],
+        title=shown(row["title"]),
         price=Decimal(row["price"]),
         currency=row["currency"],
-        store=row["store"],
+        store=shown(row["store"]),
         ordered_on=_date(row["ordered_on"]),
         delivered_on=_date(row["delivered_on"]),
         window_days=row["window_days"],
@@ -722,7 +723,7 @@ def _order_from_row(row: dict[str, Any], dispute: dict[str, Any] | None) -> Orde
         country=row["country"],
         free_return=bool(row["free_return"]),
         local_return=bool(row["local_return"]),
-        note=row["note"],
+        note=shown(row["note"], multiline=True),
         state=OrderState(row["state"]),
         clock_since=_date(row["clock_since"]),
         archived=bool(row["archived"]),
@@ -738,8 +739,8 @@ def _dispute_from_row(row: dict[str, Any]) -> Dispute:
     if row["return_approved_on"]:
         shipment = ReturnShipment.model_construct(
             approved_on=_date(row["return_approved_on"]),
-            carrier=row["return_carrier"],
-            tracking=row["return_tracking"],
+            carrier=shown(row["return_carrier"]),
+            tracking=shown(row["return_tracking"]),
             shipped_on=_date(row["return_shipped_on"]),
             delivered_on=_date(row["return_delivered_on"]),
         )
@@ -800,11 +801,11 @@ def _event_from_row(row: dict[str, Any]) -> Event:
         seq=row["seq"],
         kind=EventKind(row["kind"]),
         on=_date(row["on_date"]),
-        note=row["note"],
+        note=shown(row["note"], multiline=True),
         reason=Reason(row["reason"]) if row["reason"] else None,
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-        tracking=row["tracking"],
-        carrier=row["carrier"],
+        tracking=shown(row["tracking"]),
+        carrier=shown(row["carrier"]),
         amount=_decimal(row["amount"]),
         recorded_at=row["recorded_at"],
     )
@@ -824,7 +825,7 @@ def _message_from_row(row: dict[str, Any]) -> ChatMessage:
         id=row["id"],
         sender=Sender(row["sender"]),
         sent_at=dt.datetime.strptime(row["sent_at"], "%Y-%m-%d %H:%M"),
-        text=row["text"],
+        text=shown(row["text"], multiline=True),
         edited_at=row["edited_at"],
     )
 
@@ -832,10 +833,10 @@ def _message_from_row(row: dict[str, Any]) -> ChatMessage:
 def _evidence_from_row(row: dict[str, Any], files: tuple[Attachment, ...]) -> EvidenceItem:
     return EvidenceItem.model_construct(
         id=row["id"],
-        label=row["label"],
+        label=shown(row["label"]),
         kind=EvidenceKind(row["kind"]),
         done=bool(row["done"]),
-        note=row["note"],
+        note=shown(row["note"], multiline=True),
         custom=bool(row["custom"]),
         position=row["position"],
         attachments=files,

@@ -15,6 +15,7 @@ from typing import Any
 from aliret_tui.domain.clocks import Clock, running_clock
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import DISPUTE_OPEN_STATES, EXPIRED_WINDOW_LABEL, OrderState
+from aliret_tui.sanitize import shown
 
 
 class Filter(StrEnum):
@@ -133,7 +134,7 @@ def _row(
     if state is OrderState.REFUND_PENDING:
         pending = Decimal(record["refund_expected"]) if record["refund_expected"] else price
     refunded = Decimal(record["refund_amount"]) if record["refund_amount"] else None
-    title, store = record["title"], record["store"]
+    title, store = shown(record["title"]), shown(record["store"])
     return OrderRow(
         order_id=record["order_id"],
         title=title,
