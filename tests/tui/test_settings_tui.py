@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from support.tui import FROZEN, add, days, screen_text, settle
