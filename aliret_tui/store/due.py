@@ -84,10 +84,14 @@ class DueItem:
         }
 
 
+# Inspection windows count from today on (an expired one is not actionable);
+# the other clocks stay due when overdue. Both use the (clock, deadline) index.
 _FAST_QUERY = """
     SELECT order_id, title, store, clock, deadline, delivered_on FROM orders
-    WHERE deadline IS NOT NULL AND deadline <= :horizon AND archived = 0
-      AND NOT (clock = 'inspection' AND deadline < :today)
+    WHERE archived = 0 AND (
+        (clock = 'inspection' AND deadline BETWEEN :today AND :horizon)
+        OR (clock IN ('seller_response', 'escalate', 'ship_back', 'refund')
+            AND deadline <= :horizon))
     ORDER BY deadline, order_id
 """
 _FULL_QUERY = """

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -61,12 +61,14 @@ class UrgencyThresholds:
 
 @dataclass(frozen=True, slots=True)
 class OrderRow:
+    """One line of the table. Kept small: a heavy buyer has 100k of them."""
+
     order_id: str
     title: str
     store: str
-    price: Decimal
+    price: str  # as stored, e.g. "12.50"; ``amount`` gives the Decimal
     currency: str
-    delivered_on: dt.date | None
+    delivered_on: str | None  # ISO date, as stored
     state: OrderState
     state_label: str
     clock: Clock | None  # None when no clock runs, or the inspection window expired
@@ -75,7 +77,10 @@ class OrderRow:
     archived: bool
     refund_pending_amount: Decimal | None
     refunded_amount: Decimal | None
-    search_text: str
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.price)
 
     @property
     def price_text(self) -> str:
@@ -89,33 +94,49 @@ class OrderRow:
     def is_closed(self) -> bool:
         return self.state.is_closed
 
+    @property
+    def window_expired(self) -> bool:
+        return self.state is OrderState.WINDOW_OPEN and self.clock is None
+
+    @property
+    def is_done(self) -> bool:
+        """Nothing more to do: closed, archived, or the window passed unused."""
+        return self.is_closed or self.archived or self.window_expired
+
 
 def build_rows(
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Sequence[Any]],
     policy: Policy,
     today: dt.date,
     thresholds: UrgencyThresholds = UrgencyThresholds(),
 ) -> list[OrderRow]:
-    """Rows from ``Store.dashboard_records()``."""
-    return [_row(record, policy, today, thresholds) for record in records]
+    """Rows from ``Store.dashboard_rows()`` (tuples in ``DASHBOARD_COLUMNS`` order)."""
+    shared: dict[str, str] = {}  # one copy of each store name and currency
+    return [_row(record, policy, today, thresholds, shared) for record in records]
 
 
 def _row(
-    record: Mapping[str, Any], policy: Policy, today: dt.date, thresholds: UrgencyThresholds
+    record: Sequence[Any],
+    policy: Policy,
+    today: dt.date,
+    thresholds: UrgencyThresholds,
+    shared: dict[str, str],
 ) -> OrderRow:
-    state = OrderState(record["state"])
-    delivered = _date(record["delivered_on"])
+    (order_id, title, store, price, currency, ordered_on, delivered_on, protection_ends,
+     window_days, local_return, state_name, clock_name, clock_since, archived, opened_on,
+     refund_expected, refund_amount) = record  # fmt: skip
+    state = OrderState(state_name)
     clock = None
-    if record["clock"] is not None:
+    if clock_name is not None:
         clock = running_clock(
             state,
-            delivered_on=delivered,
-            protection_ends=_date(record["protection_ends"]),
-            window_days=record["window_days"],
-            local_return=bool(record["local_return"]),
-            ordered_on=_date(record["ordered_on"]),
-            dispute_opened_on=_date(record["opened_on"]),
-            clock_since=_date(record["clock_since"]),
+            delivered_on=_date(delivered_on),
+            protection_ends=_date(protection_ends),
+            window_days=window_days,
+            local_return=bool(local_return),
+            ordered_on=_date(ordered_on),
+            dispute_opened_on=_date(opened_on),
+            clock_since=_date(clock_since),
             policy=policy,
         )
     label = state.label
@@ -128,29 +149,27 @@ def _row(
         urgency = Urgency.NO_CLOCK
     else:
         urgency = thresholds.of(days_left)
-    archived = bool(record["archived"])
-    price = Decimal(record["price"])
     pending = None
     if state is OrderState.REFUND_PENDING:
-        pending = Decimal(record["refund_expected"]) if record["refund_expected"] else price
-    refunded = Decimal(record["refund_amount"]) if record["refund_amount"] else None
-    title, store = shown(record["title"]), shown(record["store"])
+        pending = Decimal(refund_expected or price)
+    refunded = None
+    if state is OrderState.REFUNDED and refund_amount:
+        refunded = Decimal(refund_amount)
     return OrderRow(
-        order_id=record["order_id"],
-        title=title,
-        store=store,
+        order_id=order_id,
+        title=shown(title),
+        store=shared.setdefault(store, shown(store)),
         price=price,
-        currency=record["currency"],
-        delivered_on=delivered,
+        currency=shared.setdefault(currency, currency),
+        delivered_on=delivered_on,
         state=state,
         state_label=f"archived · {label}" if archived else label,
         clock=clock,
         days_left=days_left,
         urgency=urgency,
-        archived=archived,
+        archived=bool(archived),
         refund_pending_amount=pending,
-        refunded_amount=refunded if state is OrderState.REFUNDED else None,
-        search_text=f"{record['order_id']}\n{title}\n{store}".casefold(),
+        refunded_amount=refunded,
     )
 
 
@@ -162,20 +181,21 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def matches_filter(row: OrderRow, chosen: Filter) -> bool:
+    """active: something may still happen; closed: nothing more to do (closed,
+    archived, or an inspection window that passed unused); all: everything."""
     if chosen is Filter.ALL:
         return True
     if chosen is Filter.CLOSED:
-        return row.is_closed or row.archived
-    if row.archived:
-        return False
+        return row.is_done
     if chosen is Filter.DISPUTES:
-        return row.state in DISPUTE_OPEN_STATES
-    return not row.is_closed
+        return row.state in DISPUTE_OPEN_STATES and not row.archived
+    return not row.is_done
 
 
-def matches_search(row: OrderRow, query: str) -> bool:
-    """Every word of the query appears in the order number, title or store."""
-    return all(word in row.search_text for word in query.casefold().split())
+def matches_search(row: OrderRow, words: list[str]) -> bool:
+    """Every word (casefolded) appears in the order number, title or store."""
+    text = f"{row.order_id}\n{row.title}\n{row.store}".casefold()
+    return all(word in text for word in words)
 
 
 @dataclass(frozen=True)
@@ -202,8 +222,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("order_id", "Order", lambda r: r.order_id, 10, 1, cut_left=True),
     Column("title", "Title", lambda r: r.title.casefold(), 15, 6),
     Column("store", "Store", lambda r: r.store.casefold(), 8, 2),
-    Column("price", "Price", lambda r: (r.price, r.currency), 10, 0, align_right=True),
-    Column("delivered", "Delivered", lambda r: (r.delivered_on is None, r.delivered_on), 10),
+    Column("price", "Price", lambda r: (r.amount, r.currency), 10, 0, align_right=True),
+    Column("delivered", "Delivered", lambda r: (r.delivered_on is None, r.delivered_on or ""), 10),
     Column("state", "State", lambda r: r.state_label, 15, 3),
     Column("deadline", "Deadline", _deadline_key, 10),
     Column("days_left", "Left", lambda r: (r.days_left is None, r.days_left), 7, 0, True),
@@ -219,10 +239,11 @@ def visible_rows(
     sort_by: str = URGENCY_SORT,
     descending: bool = False,
 ) -> list[OrderRow]:
+    words = query.casefold().split()
     picked = [
         row
         for row in rows
-        if matches_filter(row, chosen) and (not query or matches_search(row, query))
+        if matches_filter(row, chosen) and (not words or matches_search(row, words))
     ]
     if sort_by == URGENCY_SORT:
         picked.sort(key=urgency_key, reverse=descending)
@@ -308,7 +329,7 @@ def summarise(rows: Iterable[OrderRow]) -> Summary:
             continue
         if row.clock is not None:
             open_windows += 1
-            at_stake[row.currency] += row.price
+            at_stake[row.currency] += row.amount
         if row.refund_pending_amount is not None:
             pending_count += 1
             pending[row.currency] += row.refund_pending_amount

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from aliret_tui.store.due import _FAST_QUERY
 from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET
 from aliret_tui.store.store import Store
 from aliret_tui.store.version import SCHEMA_VERSION
@@ -116,7 +117,10 @@ def test_the_migration_is_recorded_and_user_version_matches(store, db_path):
             "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id"
         ).fetchall()
         assert applied == [(MIGRATION_SET, name) for name in KNOWN_MIGRATIONS]
-        assert applied == [("aliret_tui", "m001_create_tables")]
+        assert applied == [
+            ("aliret_tui", "m001_create_tables"),
+            ("aliret_tui", "m002_index_running_clocks"),
+        ]
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
@@ -194,3 +198,23 @@ def test_opening_an_up_to_date_database_writes_nothing(db_path, clock):
     before = db_path.read_bytes()
     Store(db_path, time=clock).close()
     assert db_path.read_bytes() == before
+
+
+def test_running_clocks_are_found_through_the_clock_deadline_index(tmp_path, clock):
+    with Store(tmp_path / "index.db", time=clock) as store:
+        indexes = {
+            row[1]: row for row in store.db.conn.execute("PRAGMA index_list('orders')").fetchall()
+        }
+        assert "orders_clock_deadline" in indexes and "orders_deadline" not in indexes
+    conn = sqlite3.connect(tmp_path / "index.db")
+    try:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN " + _FAST_QUERY,
+                {"today": "2026-03-10", "horizon": "2026-03-17"},
+            )
+        )
+    finally:
+        conn.close()
+    assert "orders_clock_deadline" in plan

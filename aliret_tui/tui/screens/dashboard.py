@@ -34,6 +34,7 @@ from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.domain.models import Order
+    from aliret_tui.store.store import Store
     from aliret_tui.tui.app import AliretApp
 
 NO_ORDERS_MESSAGE = [
@@ -54,6 +55,7 @@ class RowsLoaded(Message):
     today: dt.date
     data_version: int
     select: str | None = None  # put the cursor on this order
+    complete: bool = True  # False: only the live orders so far
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):
@@ -115,13 +117,20 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, select: str | None = None) -> None:
+        """The live orders first (shown at once), then all the others."""
         app = self.aliret
         today = app.time.today()
-        records, version = app.db.call(
-            lambda store: (store.dashboard_records(), store.data_version())
-        )
-        rows = build_rows(records, app.policy, today, app.urgency)
-        self.post_message(RowsLoaded(rows, today, version, select))
+
+        def rows(store: Store, live: bool) -> list[OrderRow]:
+            return build_rows(
+                store.dashboard_rows(today, live=live), app.policy, today, app.urgency
+            )
+
+        live_rows, version = app.db.call(lambda store: (rows(store, True), store.data_version()))
+        if not self.loaded:
+            self.post_message(RowsLoaded(live_rows, today, version, select, complete=False))
+        everything = live_rows + app.db.call(lambda store: rows(store, False))
+        self.post_message(RowsLoaded(everything, today, version, select))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_for_outside_changes(self) -> None:
@@ -138,7 +147,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.rows = message.rows
         self.today = message.today
         self.seen_data_version = message.data_version
-        self.loaded = True
+        self.loaded = message.complete
         self.refresh_view(keep_order_id=message.select)
 
     def refresh_view(self, keep_order_id: str | None = None) -> None:
@@ -157,6 +166,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_bindings()
 
     def _empty_message(self) -> list[str]:
+        if not self.loaded:
+            return ["Loading the other orders…"]
         if not self.rows:
             return NO_ORDERS_MESSAGE
         if self.search_query:

@@ -66,7 +66,7 @@ def cell_text(row: OrderRow, key: str) -> str:
     if key == "price":
         return row.price_text
     if key == "delivered":
-        return row.delivered_on.isoformat() if row.delivered_on else "—"
+        return row.delivered_on or "—"
     if key == "state":
         return row.state_label
     if key == "deadline":

@@ -1,0 +1,364 @@
+"""aliret-tui's benchmark: every figure beside its baseline, measured in the same run.
+
+    python tests/perf/bench.py [--runs 5] [--sizes 1000,10000,100000] [--write]
+
+Whole processes are timed (median of --runs), each run of the app right after a
+run of its baseline, because these machines are noisy. --write saves the table
+to tests/perf/RESULTS.md with the date and the machine. Not part of `pytest`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import fcntl
+import os
+import platform
+import pty
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+from make_data import TIME, TODAY, database  # noqa: E402
+
+EXE = shutil.which("aliret-tui", path=str(Path(sys.executable).parent)) or "aliret-tui"
+PYTHON = sys.executable
+# Real users have compiled bytecode; the sandbox may switch writing it off.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+ENV.update(TERM="xterm-256color", COLUMNS="120", LINES="36", ALIRET_TUI_CONFIG_DIR=str(DATA))
+
+
+class Row:
+    def __init__(self, what: str, value: float, unit: str, baseline: float | None = None,
+                 target: str = "", ok: bool | None = None):  # fmt: skip
+        self.what, self.value, self.unit, self.baseline = what, value, unit, baseline
+        self.target, self.ok = target, ok
+
+    def cells(self) -> list[str]:
+        ratio = f"{self.value / self.baseline:.2f}×" if self.baseline else ""
+        base = f"{self.baseline:.0f} {self.unit}" if self.baseline else ""
+        verdict = {True: "met", False: "**not met**", None: ""}[self.ok]
+        return [self.what, f"{self.value:.0f} {self.unit}", base, ratio, self.target, verdict]
+
+
+def median_pair(app: Callable[[], float], baseline: Callable[[], float], runs: int):
+    """Run baseline, then app, ``runs`` times; medians of both."""
+    app_times, base_times = [], []
+    for _ in range(runs):
+        base_times.append(baseline())
+        app_times.append(app())
+    return statistics.median(app_times), statistics.median(base_times)
+
+
+def timed(command: list[str], stdin: int | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   stdin=stdin, check=False)  # fmt: skip
+    return (time.perf_counter() - start) * 1000
+
+
+# -- real terminal ---------------------------------------------------------------------
+
+
+def in_pty(command: list[str], marker: bytes, *, linger: float = 0.0, timeout: float = 60.0):
+    """Start ``command`` in a 120x36 pty; ms until ``marker`` is on screen, then quit.
+
+    Returns (ms to marker, peak RSS in MiB, CPU % while lingering)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=ENV,
+                               close_fds=True, start_new_session=True)  # fmt: skip
+    os.close(slave)
+    seen = b""
+    found = None
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    seen = (seen + os.read(master, 65536))[-200_000:]
+                except OSError:
+                    break
+                if found is None and marker in seen:
+                    found = (time.perf_counter() - start) * 1000
+                    break
+        cpu = None
+        if found is not None and linger:
+            before = _cpu_seconds(process.pid)
+            _drain(master, linger)
+            cpu = (_cpu_seconds(process.pid) - before) / linger * 100
+        os.write(master, b"q")
+        _drain(master, 1.0, until=lambda: process.poll() is not None)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        _, _, usage = os.wait4(process.pid, 0)
+        os.close(master)
+    if found is None:
+        raise RuntimeError(f"{marker!r} never appeared for {command}")
+    return found, usage.ru_maxrss / 1024, cpu
+
+
+def _drain(master: int, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end and not until():
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if ready:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                return
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+MINIMAL_APP = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Static
+    class Hello(App):
+        def compose(self):
+            yield Static("hello minimal")
+    Hello().run()
+    """
+)
+
+
+# -- headless ------------------------------------------------------------------------
+
+HEADLESS_APP = textwrap.dedent(
+    """
+    import asyncio, sys, datetime as dt
+    from pathlib import Path
+    from aliret_tui.timesource import TimeSource
+    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.widgets.orders_table import OrdersTable
+    async def main():
+        app = AliretApp(db_path=Path(sys.argv[1]),
+                        time=TimeSource(frozen_at=dt.datetime(2026, 11, 29, 10, 30)))
+        async with app.run_test(size=(120, 36)) as pilot:
+            while not (app.screen.query(OrdersTable) and app.screen.query_one(OrdersTable).rows):
+                await asyncio.sleep(0.005)
+            await pilot.pause()
+    asyncio.run(main())
+    """
+)
+HEADLESS_MINIMAL = textwrap.dedent(
+    """
+    import asyncio
+    from textual.app import App
+    from textual.widgets import Static
+    class Hello(App):
+        def compose(self):
+            yield Static("hello minimal")
+    async def main():
+        app = Hello()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+    asyncio.run(main())
+    """
+)
+
+
+async def interactive(path: Path, runs: int) -> dict[str, float]:
+    """Search, filter and detail timings inside one running app (ms)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.tui import settle
+
+    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.screens.detail import DetailScreen
+    from aliret_tui.tui.widgets.chat_log import ChatLog
+    from aliret_tui.tui.widgets.orders_table import OrdersTable
+
+    app = AliretApp(db_path=path, time=TIME)
+    results: dict[str, list[float]] = {"search": [], "filter": [], "detail": [], "chat": []}
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        while app.screen.query_one(OrdersTable).item_count == 0:
+            await pilot.pause(0.01)
+        await settle(pilot, app)
+        await pilot.press("slash")
+        for key in "lamp 12"[: max(runs, 5)]:
+            start = time.perf_counter()
+            await pilot.press("space" if key == " " else key)
+            await pilot.pause()
+            results["search"].append((time.perf_counter() - start) * 1000)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        for _ in range(max(runs, 4)):
+            start = time.perf_counter()
+            await pilot.press("f")
+            await pilot.pause()
+            results["filter"].append((time.perf_counter() - start) * 1000)
+        while app.screen.order_filter.value != "active":
+            await pilot.press("f")
+        await settle(pilot, app)
+        await pilot.press("slash", *"8175000000000000", "enter")
+        await settle(pilot, app)
+        for _ in range(runs):
+            start = time.perf_counter()
+            await pilot.press("enter")
+            while not (isinstance(app.screen, DetailScreen) and app.screen.record is not None):
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+            results["detail"].append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            await pilot.press("3")
+            await pilot.pause()
+            assert app.screen.query_one(ChatLog).item_count >= 2000
+            results["chat"].append((time.perf_counter() - start) * 1000)
+            await pilot.press("escape")
+            await settle(pilot, app)
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
+def write_csv(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["order_id", "title", "price", "currency", "store", "delivered_on"])
+        for index in range(count):
+            delivered = TODAY - dt.timedelta(days=index % 40)
+            writer.writerow([f"99{index:014d}", f"Imported item {index}", "12.50", "USD",
+                             "Bulk Store", delivered.isoformat()])  # fmt: skip
+
+
+def clocks_database(count: int) -> Path:
+    """``count`` orders with a running inspection clock each (the idle CPU test)."""
+    path = DATA / f"clocks-{count}.db"
+    if not path.exists():
+        csv_path = DATA / f"clocks-{count}.csv"
+        write_csv(csv_path, count)
+        subprocess.run([EXE, "--db", str(path), "--today", TODAY.isoformat(), "import",
+                        str(csv_path)], env=ENV, check=True, capture_output=True)  # fmt: skip
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--write", action="store_true", help="save tests/perf/RESULTS.md")
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.sizes.split(",")]
+    runs = options.runs
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "aliret_tui")], env=ENV,
+                   check=False, capture_output=True)  # fmt: skip
+    rows: list[Row] = []
+    today = ["--today", TODAY.isoformat()]
+    python_pass = lambda: timed([PYTHON, "-c", "pass"])  # noqa: E731
+
+    for size in sizes:
+        path = database(DATA, size)
+        limit = 3 if size <= 10_000 else 4
+        value, base = median_pair(
+            lambda path=path: timed([EXE, "--db", str(path), *today, "check", "-q"]),
+            python_pass,
+            runs,
+        )
+        rows.append(Row(f"check, {size:,} orders (vs python -c pass)", value, "ms", base,
+                        f"≤ {limit}×", value / base <= limit))  # fmt: skip
+
+    for size in sizes:
+        path = database(DATA, size)
+        limit = 2 if size <= 10_000 else 3
+        script = [PYTHON, "-c", HEADLESS_APP, str(path)]
+        value, base = median_pair(
+            lambda script=script: timed(script),
+            lambda: timed([PYTHON, "-c", HEADLESS_MINIMAL]),
+            runs,
+        )
+        rows.append(Row(f"dashboard first row, headless, {size:,} (vs minimal app)", value,
+                        "ms", base, f"≤ {limit}×", value / base <= limit))  # fmt: skip
+        pty_app, pty_base, rss = [], [], []
+        for _ in range(runs):
+            pty_base.append(in_pty([PYTHON, "-c", MINIMAL_APP], b"hello minimal")[0])
+            found, peak, _ = in_pty([EXE, "--db", str(path), *today], b"Edit")
+            pty_app.append(found)
+            rss.append(peak)
+        value, base = statistics.median(pty_app), statistics.median(pty_base)
+        rows.append(Row(f"dashboard first row, real pty, {size:,} (vs minimal app)", value,
+                        "ms", base, f"≤ {limit}×", value / base <= limit))  # fmt: skip
+        if size == max(sizes):
+            peak = max(rss)
+            rows.append(Row(f"peak RSS, dashboard with {size:,} orders", peak, "MiB",
+                            target="≤ 120 MiB", ok=peak <= 120))  # fmt: skip
+
+    interactive_size = 10_000 if 10_000 in sizes else sizes[0]
+    timings = asyncio.run(interactive(database(DATA, interactive_size), runs))
+    for name, label, target in (
+        ("search", f"search keystroke reflected, {interactive_size:,} orders", 100),
+        ("filter", f"filter key reflected, {interactive_size:,} orders", 100),
+        ("detail", "detail screen opens (2,000-message chat)", 100),
+        ("chat", "chat tab shows 2,000 messages", 100),
+    ):
+        value = timings[name]
+        rows.append(Row(label, value, "ms", target=f"≤ {target} ms", ok=value <= target))
+
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path = Path(folder) / "orders.csv"
+        write_csv(csv_path, 10_000)
+        imports = []
+        for attempt in range(runs):
+            target_db = Path(folder) / f"import-{attempt}.db"
+            imports.append(timed([EXE, "--db", str(target_db), *today, "import", str(csv_path)]))
+        value = statistics.median(imports)
+        rows.append(Row("import a 10,000-row CSV (whole process)", value, "ms",
+                        target="≤ 2000 ms", ok=value <= 2000))  # fmt: skip
+
+    clocks = clocks_database(200)
+    _, _, cpu = in_pty([EXE, "--db", str(clocks), *today], b"Edit", linger=10.0)
+    rows.append(Row("CPU while idle, 200 running countdowns", cpu or 0.0, "%",
+                    target="≤ 5%", ok=(cpu or 0.0) <= 5))  # fmt: skip
+
+    report = _table(rows)
+    print(report)
+    if options.write:
+        _write_results(report, runs)
+
+
+def _table(rows: list[Row]) -> str:
+    header = ["measure", "aliret-tui", "baseline", "ratio", "target", ""]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _write_results(report: str, runs: int) -> None:
+    cpu = platform.processor() or platform.machine()
+    cores = os.cpu_count()
+    from textual import __version__ as textual_version
+
+    text = (
+        "# Benchmark results\n\n"
+        f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {platform.system()} {platform.release()}, "
+        f"{cpu}, {cores} cores, Python {platform.python_version()}, Textual {textual_version}.\n"
+        f"Median of {runs} runs; each app run follows a run of its baseline. Regenerate with "
+        "`python tests/perf/bench.py --write`.\n\n" + report + "\n"
+    )
+    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(f"\nwrote {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
