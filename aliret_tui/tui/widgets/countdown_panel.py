@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from aliret_tui.tui.contrast import readable
 from aliret_tui.tui.view import (
     OrderRow,
     Urgency,
@@ -150,7 +151,7 @@ class CountdownPanel(VirtualList):
 
     def _urgency_style(self, card: OrderRow) -> Style:
         urgency = card.urgency if card.urgency <= Urgency.LATER else Urgency.LATER
-        return self.get_component_rich_style(f"countdown--{urgency.name.lower()}")
+        return readable(self.get_component_rich_style(f"countdown--{urgency.name.lower()}"))
 
     def render_empty_line(self, y: int, width: int) -> Strip:
         lines = ["No deadlines running.", "", "Cards appear here when an", "order has a clock."]

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
+from aliret_tui.tui.contrast import readable
 from aliret_tui.tui.view import COLUMNS, URGENCY_SORT, Column, OrderRow, Urgency
 from aliret_tui.tui.widgets.virtual_list import VirtualList
 
@@ -103,7 +104,7 @@ class OrdersTable(VirtualList):
         }
         &:focus > .orders-table--cursor {
             background: $block-cursor-background;
-            color: $block-cursor-foreground;
+            color: auto 90%;  /* the theme's cursor text can be too faint */
             text-style: $block-cursor-text-style;
         }
         & > .orders-table--closed { color: $text-muted; }
@@ -228,7 +229,7 @@ class OrdersTable(VirtualList):
     def _urgency_style(self, urgency: Urgency) -> Style | None:
         if urgency > Urgency.LATER:
             return None
-        return self.get_component_rich_style(f"orders-table--{urgency.name.lower()}")
+        return readable(self.get_component_rich_style(f"orders-table--{urgency.name.lower()}"))
 
 
 def _fit(value: str, width: int, align_right: bool, cut_left: bool) -> Text:
