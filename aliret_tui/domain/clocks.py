@@ -162,6 +162,36 @@ def running_clock(
     return None
 
 
+def clock_from_columns(
+    state: str,
+    *,
+    delivered_on: str | None,
+    protection_ends: str | None,
+    window_days: int | None,
+    local_return: int | bool,
+    ordered_on: str | None,
+    dispute_opened_on: str | None,
+    clock_since: str | None,
+    policy: Policy,
+) -> Clock | None:
+    """``running_clock`` on an order's columns as SQLite stores them (ISO dates)."""
+    return running_clock(
+        state,
+        delivered_on=_date(delivered_on),
+        protection_ends=_date(protection_ends),
+        window_days=window_days,
+        local_return=bool(local_return),
+        ordered_on=_date(ordered_on),
+        dispute_opened_on=_date(dispute_opened_on),
+        clock_since=_date(clock_since),
+        policy=policy,
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 def _counting(kind: ClockKind, since: dt.date, days: int) -> Clock:
     return Clock(kind, since + dt.timedelta(days=days), since)
 

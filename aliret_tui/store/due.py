@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import sqlite3
 
-from aliret_tui.domain.clocks import Clock, ClockKind, running_clock
+from aliret_tui.domain.clocks import Clock, ClockKind, clock_from_columns
 from aliret_tui.domain.states import CLOSED_STATES
 from aliret_tui.errors import UserError
 from aliret_tui.store.version import SCHEMA_VERSION
@@ -200,15 +200,15 @@ def _computed_now(
     for row in conn.execute(_FULL_QUERY.format(closed=closed)):
         (order_id, title, store, state, delivered, protection, window, local, ordered,
          since, opened) = row  # fmt: skip
-        clock = running_clock(
+        clock = clock_from_columns(
             state,
-            delivered_on=_date(delivered),
-            protection_ends=_date(protection),
+            delivered_on=delivered,
+            protection_ends=protection,
             window_days=window,
-            local_return=bool(local),
-            ordered_on=_date(ordered),
-            dispute_opened_on=_date(opened),
-            clock_since=_date(since),
+            local_return=local,
+            ordered_on=ordered,
+            dispute_opened_on=opened,
+            clock_since=since,
             policy=policy,
         )
         if clock is None or clock.deadline > horizon or clock.is_expired(today):
@@ -228,7 +228,3 @@ def _item(order_id: str, title: str, store: str, clock: Clock, today: dt.date) -
         days_left=clock.days_left(today),
         action=clock.action(today),
     )
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from aliret_tui.domain.clocks import Clock, running_clock
+from aliret_tui.domain.clocks import Clock, clock_from_columns
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import DISPUTE_OPEN_STATES, EXPIRED_WINDOW_LABEL, OrderState
 from aliret_tui.sanitize import shown
@@ -128,15 +128,15 @@ def _row(
     state = OrderState(state_name)
     clock = None
     if clock_name is not None:
-        clock = running_clock(
+        clock = clock_from_columns(
             state,
-            delivered_on=_date(delivered_on),
-            protection_ends=_date(protection_ends),
+            delivered_on=delivered_on,
+            protection_ends=protection_ends,
             window_days=window_days,
-            local_return=bool(local_return),
-            ordered_on=_date(ordered_on),
-            dispute_opened_on=_date(opened_on),
-            clock_since=_date(clock_since),
+            local_return=local_return,
+            ordered_on=ordered_on,
+            dispute_opened_on=opened_on,
+            clock_since=clock_since,
             policy=policy,
         )
     label = state.label
@@ -171,10 +171,6 @@ def _row(
         refund_pending_amount=pending,
         refunded_amount=refunded,
     )
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 # -- filters, search, sorting ----------------------------------------------------

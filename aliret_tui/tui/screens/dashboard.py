@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from aliret_tui.store.store import Store
     from aliret_tui.tui.app import AliretApp
 
-NO_ORDERS_MESSAGE = [
+NO_ORDERS_MESSAGE = (
     "No orders yet.",
     "",
     "Press a to add your first order,",
@@ -46,7 +46,7 @@ NO_ORDERS_MESSAGE = [
     "",
     "CSV columns: " + ",".join(CSV_COLUMNS[:4]) + ",…",
     "(see the README for all of them)",
-]
+)
 
 
 @dataclass
@@ -157,7 +157,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         shown = visible_rows(
             self.rows, self.order_filter, self.search_query, self.sort_by, self.descending
         )
-        table.empty_message = self._empty_message()
+        table.empty_lines = self._empty_message()
         table.set_sort(self.sort_by, self.descending)
         table.show_rows(shown, keep_order_id)
         self._update_orders_title(len(shown))
@@ -165,18 +165,18 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
         self.refresh_bindings()
 
-    def _empty_message(self) -> list[str]:
+    def _empty_message(self) -> tuple[str, ...]:
         if not self.loaded:
-            return ["Loading the other orders…"]
+            return ("Loading the other orders…",)
         if not self.rows:
             return NO_ORDERS_MESSAGE
         if self.search_query:
-            return [
+            return (
                 f"Nothing matches “{self.search_query}”.",
                 "",
                 "Press esc in the search box to clear it.",
-            ]
-        return [f"No {self.order_filter.value} orders.", "", "Press f to change the filter."]
+            )
+        return (f"No {self.order_filter.value} orders.", "", "Press f to change the filter.")
 
     def _update_orders_title(self, shown: int) -> None:
         pane = self.query_one("#orders-pane")

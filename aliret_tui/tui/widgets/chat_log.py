@@ -35,6 +35,13 @@ class ChatLog(VariableList):
     """
 
     selectable = False
+    empty_lines = (
+        "No messages yet.",
+        "",
+        "m  add a message (paste multi-line text freely)",
+        "i  import a transcript file: [YYYY-MM-DD HH:MM] Sender: text",
+    )
+    empty_style = "chat--empty"
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -86,15 +93,3 @@ class ChatLog(VariableList):
 
     def cursor_style(self) -> Style | None:
         return background_only(self.get_component_rich_style("chat--cursor"))
-
-    def render_empty_line(self, y: int, width: int):
-        lines = [
-            "No messages yet.",
-            "",
-            "m  add a message (paste multi-line text freely)",
-            "i  import a transcript file: [YYYY-MM-DD HH:MM] Sender: text",
-        ]
-        style = self.rich_style + self.get_component_rich_style("chat--empty")
-        if 1 <= y <= len(lines):
-            return self.text_strip(Text("  " + lines[y - 1], style=style), width)
-        return self.blank(width, style)

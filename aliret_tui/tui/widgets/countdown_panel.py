@@ -56,6 +56,9 @@ class CountdownPanel(VirtualList):
     """
 
     item_height = 7
+    empty_lines = ("No deadlines running.", "", "Cards appear here when an", "order has a clock.")
+    empty_style = "countdown--empty"
+    empty_centered = True
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -152,12 +155,3 @@ class CountdownPanel(VirtualList):
     def _urgency_style(self, card: OrderRow) -> Style:
         urgency = card.urgency if card.urgency <= Urgency.LATER else Urgency.LATER
         return readable(self.get_component_rich_style(f"countdown--{urgency.name.lower()}"))
-
-    def render_empty_line(self, y: int, width: int) -> Strip:
-        lines = ["No deadlines running.", "", "Cards appear here when an", "order has a clock."]
-        style = self.rich_style + self.get_component_rich_style("countdown--empty")
-        if 1 <= y <= len(lines):
-            text = Text(lines[y - 1], style=style, justify="center")
-            text.align("center", width)
-            return self.text_strip(text, width)
-        return self.blank(width, style)

@@ -50,6 +50,13 @@ class EvidenceList(VariableList):
     """
 
     selectable = False
+    empty_lines = (
+        "No evidence items yet.",
+        "",
+        "Opening a dispute adds the checklist for its reason.",
+        "a  add your own item",
+    )
+    empty_style = "evidence--empty"
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -103,15 +110,3 @@ class EvidenceList(VariableList):
 
     def cursor_style(self) -> Style | None:
         return background_only(self.get_component_rich_style("evidence--cursor"))
-
-    def render_empty_line(self, y: int, width: int):
-        lines = [
-            "No evidence items yet.",
-            "",
-            "Opening a dispute adds the checklist for its reason.",
-            "a  add your own item",
-        ]
-        style = self.rich_style + self.get_component_rich_style("evidence--empty")
-        if 1 <= y <= len(lines):
-            return self.text_strip(Text("  " + lines[y - 1], style=style), width)
-        return self.blank(width, style)

@@ -121,6 +121,8 @@ class OrdersTable(VirtualList):
     ]
 
     header_height = 1
+    empty_style = "orders-table--empty"
+    empty_centered = True
 
     @dataclass
     class SortRequested(Message):
@@ -139,7 +141,6 @@ class OrdersTable(VirtualList):
         self.rows: list[OrderRow] = []
         self.sort_by = URGENCY_SORT
         self.descending = False
-        self.empty_message: list[str] = []
 
     @property
     def item_count(self) -> int:
@@ -215,16 +216,6 @@ class OrdersTable(VirtualList):
             text.append_text(cell)
         cursor = self.get_component_rich_style("orders-table--cursor") if selected else None
         return self.text_strip(text, width, cursor)
-
-    def render_empty_line(self, y: int, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("orders-table--empty")
-        top = max((self.size.height - self.header_height - len(self.empty_message)) // 2, 0)
-        message_line = y - top
-        if 0 <= message_line < len(self.empty_message):
-            text = Text(self.empty_message[message_line], style=style, justify="center")
-            text.align("center", width)
-            return self.text_strip(text, width)
-        return self.blank(width, style)
 
     def _urgency_style(self, urgency: Urgency) -> Style | None:
         if urgency > Urgency.LATER:

@@ -84,9 +84,25 @@ class VirtualList(ScrollView, can_focus=True):
     def render_header_line(self, line: int, width: int) -> Strip:
         return Strip.blank(width, self.rich_style)
 
+    # The empty state: a short message, centred, or left-aligned from the second line.
+    empty_lines: tuple[str, ...] = ()
+    empty_style = ""  # component class of the message
+    empty_centered = False
+
     def render_empty_line(self, y: int, width: int) -> Strip:
-        """Shown when there are no items (an empty-state message)."""
-        return Strip.blank(width, self.rich_style)
+        """Shown when there are no items: the widget's empty-state message."""
+        style = self.rich_style
+        if self.empty_style:
+            style += self.get_component_rich_style(self.empty_style)
+        lines = self.empty_lines
+        top = max((self._visible_height - len(lines)) // 2, 0) if self.empty_centered else 1
+        if 0 <= y - top < len(lines):
+            line = lines[y - top]
+            text = Text(line if self.empty_centered else f"  {line}", style=style)
+            if self.empty_centered:
+                text.align("center", width)
+            return self.text_strip(text, width)
+        return self.blank(width, style)
 
     # -- rendering ---------------------------------------------------------------
 
