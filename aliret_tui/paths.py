@@ -61,25 +61,7 @@ def config_file() -> str:
     return os.path.join(config_folder(), "config.toml")
 
 
-# -- the same, as Path objects, for everything that is not `check` -------------------
-
-
-def data_dir() -> Path:
-    from pathlib import Path
-
-    return Path(data_folder())
-
-
-def config_dir() -> Path:
-    from pathlib import Path
-
-    return Path(config_folder())
-
-
-def database_path(cli_value: str | None = None) -> Path:
-    from pathlib import Path
-
-    return Path(database_file(cli_value))
+# -- as Path objects, for everything that is not `check` ----------------------------
 
 
 def config_path() -> Path:

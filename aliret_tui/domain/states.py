@@ -27,10 +27,6 @@ class OrderState(StrEnum):
     def is_closed(self) -> bool:
         return self in CLOSED_STATES
 
-    @property
-    def has_open_dispute(self) -> bool:
-        return self in DISPUTE_OPEN_STATES
-
 
 STATE_LABELS = {
     OrderState.IN_TRANSIT: "in transit",

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from aliret_tui.cli.main import Context
 
 TICK_SECONDS = 1.0
-POLL_SECONDS = 1.0
 
 
 class AliretApp(App[int]):

@@ -39,10 +39,6 @@ class Urgency(IntEnum):
     NO_CLOCK = 4
     CLOSED = 5
 
-    @property
-    def css_class(self) -> str:
-        return f"-{self.name.lower().replace('_', '-')}"
-
 
 @dataclass(frozen=True)
 class UrgencyThresholds:
@@ -224,7 +220,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("deadline", "Deadline", _deadline_key, 10),
     Column("days_left", "Left", lambda r: (r.days_left is None, r.days_left), 7, 0, True),
 )
-COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 URGENCY_SORT = "urgency"
 
 
@@ -295,7 +290,6 @@ class Summary:
     refunds_pending: int
     pending_amounts: dict[str, Decimal]
     recovered: dict[str, Decimal]
-    total_orders: int
 
     def text(self) -> str:
         windows = f"{self.open_windows} open window{'s' if self.open_windows != 1 else ''}"
@@ -316,9 +310,7 @@ def summarise(rows: Iterable[OrderRow]) -> Summary:
     pending_count = 0
     pending: dict[str, Decimal] = defaultdict(Decimal)
     recovered: dict[str, Decimal] = defaultdict(Decimal)
-    total = 0
     for row in rows:
-        total += 1
         if row.refunded_amount is not None:
             recovered[row.currency] += row.refunded_amount
         if row.archived:
@@ -329,9 +321,7 @@ def summarise(rows: Iterable[OrderRow]) -> Summary:
         if row.refund_pending_amount is not None:
             pending_count += 1
             pending[row.currency] += row.refund_pending_amount
-    return Summary(
-        open_windows, dict(at_stake), pending_count, dict(pending), dict(recovered), total
-    )
+    return Summary(open_windows, dict(at_stake), pending_count, dict(pending), dict(recovered))
 
 
 def money(amounts: Mapping[str, Decimal]) -> str:

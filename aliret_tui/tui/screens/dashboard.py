@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from aliret_tui.store.store import Store
     from aliret_tui.tui.app import AliretApp
 
+POLL_SECONDS = 1.0  # outside changes show within about a second
+
 NO_ORDERS_MESSAGE = (
     "No orders yet.",
     "",
@@ -111,7 +113,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(OrdersTable).focus()
         self.watch(self.app, "now", self._tick, init=False)
         self.load()
-        self.set_interval(1.0, self._poll_for_outside_changes)
+        self.set_interval(POLL_SECONDS, self._poll_for_outside_changes)
 
     # -- loading -----------------------------------------------------------------
 
