@@ -1,0 +1,172 @@
+"""The dashboard's plain-Python view: rows, filters, search, sorting, summary, countdowns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from aliret_tui.domain.policy import DEFAULT_POLICY
+from aliret_tui.tui.view import (
+    COLUMNS,
+    Filter,
+    Urgency,
+    UrgencyThresholds,
+    build_rows,
+    countdown_rows,
+    format_countdown,
+    money,
+    summarise,
+    time_left,
+    visible_rows,
+)
+from aliret_tui.tui.widgets.orders_table import fit_columns
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def record(order_id, state="window_open", delivered=None, clock="inspection", **extra):
+    values = {
+        "order_id": order_id, "title": f"Title {order_id}", "store": "Shop", "price": "10.00",
+        "currency": "USD", "ordered_on": None, "delivered_on": delivered,
+        "protection_ends": None, "window_days": None, "local_return": 0, "state": state,
+        "clock": clock, "clock_since": None, "archived": 0, "opened_on": None,
+        "refund_expected": None, "refund_amount": None, **extra,
+    }  # fmt: skip
+    return tuple(values.values())
+
+
+def rows(*records):
+    return build_rows(records, DEFAULT_POLICY, TODAY)
+
+
+def days_ago(days: int) -> str:
+    return (TODAY - dt.timedelta(days=days)).isoformat()
+
+
+def test_urgency_follows_the_thresholds():
+    built = rows(
+        record("late", "refund_pending", clock="refund", clock_since=days_ago(9)),
+        record("two", delivered=days_ago(13)),
+        record("seven", delivered=days_ago(8)),
+        record("later", delivered=days_ago(1)),
+        record("kept", "kept", delivered=days_ago(40), clock=None),
+        record("transit", "in_transit", clock=None),
+    )
+    assert [row.urgency for row in built] == [
+        Urgency.OVERDUE, Urgency.CRITICAL, Urgency.SOON, Urgency.LATER, Urgency.CLOSED,
+        Urgency.NO_CLOCK,
+    ]  # fmt: skip
+    custom = build_rows(
+        [record("seven", delivered=days_ago(8))], DEFAULT_POLICY, TODAY, UrgencyThresholds(7, 10)
+    )
+    assert custom[0].urgency is Urgency.CRITICAL
+
+
+def test_an_expired_window_is_done_and_leaves_the_active_filter():
+    built = rows(
+        record("open", delivered=days_ago(3)),
+        record("expired", delivered=days_ago(30)),
+        record("dispute", "awaiting_seller", clock="seller_response", opened_on=days_ago(1)),
+        record("kept", "kept", clock=None),
+        record("archived", delivered=days_ago(2), archived=1),
+    )
+    names = {chosen: [row.order_id for row in visible_rows(built, chosen)] for chosen in Filter}
+    assert names[Filter.ACTIVE] == ["dispute", "open"]
+    assert names[Filter.DISPUTES] == ["dispute"]
+    assert sorted(names[Filter.CLOSED]) == ["archived", "expired", "kept"]
+    assert len(names[Filter.ALL]) == 5
+    expired = next(row for row in built if row.order_id == "expired")
+    assert expired.state_label == "window expired" and expired.clock is None
+    archived = next(row for row in built if row.order_id == "archived")
+    assert archived.state_label.startswith("archived · ")
+
+
+def test_search_needs_every_word_in_number_title_or_store():
+    built = rows(
+        record("8175001", title="USB Cable", store="Cable World"),
+        record("8175002", title="Desk lamp", store="Lumen"),
+    )
+    assert [r.order_id for r in visible_rows(built, Filter.ALL, "cable")] == ["8175001"]
+    assert [r.order_id for r in visible_rows(built, Filter.ALL, "LAMP lumen")] == ["8175002"]
+    assert [r.order_id for r in visible_rows(built, Filter.ALL, "002")] == ["8175002"]
+    assert visible_rows(built, Filter.ALL, "lamp world") == []
+
+
+@pytest.mark.parametrize("column", [column.key for column in COLUMNS])
+def test_every_column_sorts_both_ways(column):
+    built = rows(
+        record("B", delivered=days_ago(3), title="banana", price="5.00"),
+        record("A", delivered=days_ago(1), title="Apple", price="20.00"),
+        record("C", "in_transit", clock=None, title="cherry", price="7.50"),
+    )
+    ascending = [row.order_id for row in visible_rows(built, Filter.ALL, "", column)]
+    descending = [row.order_id for row in visible_rows(built, Filter.ALL, "", column, True)]
+    assert sorted(ascending) == ["A", "B", "C"]
+    if column in ("order_id", "title", "price"):
+        assert ascending == {"order_id": ["A", "B", "C"], "title": ["A", "B", "C"],
+                             "price": ["B", "C", "A"]}[column]  # fmt: skip
+        assert descending == list(reversed(ascending))
+
+
+def test_summary_counts_open_windows_stakes_and_money_back():
+    built = rows(
+        record("open", delivered=days_ago(2), price="10.00"),
+        record("eur", delivered=days_ago(2), price="5.50", currency="EUR"),
+        record(
+            "pending",
+            "refund_pending",
+            clock="refund",
+            clock_since=days_ago(1),
+            price="30.00",
+            refund_expected="12.00",
+        ),
+        record("done", "refunded", clock=None, refund_amount="8.00"),
+        record("hidden", delivered=days_ago(2), archived=1),
+    )
+    summary = summarise(built)
+    assert summary.open_windows == 3
+    assert summary.at_stake == {"USD": Decimal("40.00"), "EUR": Decimal("5.50")}
+    assert summary.pending_amounts == {"USD": Decimal("12.00")}
+    assert summary.recovered == {"USD": Decimal("8.00")}
+    assert summary.text() == (
+        "3 open windows · at stake 5.50 EUR + 40.00 USD · 1 refund pending (12.00 USD)"
+        " · recovered 8.00 USD"
+    )
+    assert money({}) == ""
+
+
+def test_countdown_cards_are_running_clocks_most_urgent_first():
+    built = rows(
+        record("later", delivered=days_ago(1)),
+        record("late", "refund_pending", clock="refund", clock_since=days_ago(9)),
+        record("kept", "kept", clock=None),
+        record("expired", delivered=days_ago(30)),
+    )
+    assert [row.order_id for row in countdown_rows(built)] == ["late", "later"]
+
+
+def test_countdown_text_runs_to_the_end_of_the_deadline_day():
+    deadline = dt.date(2026, 12, 1)
+    assert format_countdown(time_left(deadline, dt.datetime(2026, 11, 29, 18, 18, 50))) == (
+        "2d 05:41:10 left"
+    )
+    assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 1, 23, 59, 59))) == (
+        "0d 00:00:01 left"
+    )
+    assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 3, 3, 0))) == (
+        "overdue 1d 03:00:00"
+    )
+
+
+@pytest.mark.parametrize("width", [40, 78, 82, 118, 160])
+def test_columns_fit_the_width_dropping_the_least_needed(width):
+    fitted = fit_columns(width)
+    keys = [column.key for column, _ in fitted]
+    assert sum(size for _, size in fitted) + len(fitted) - 1 <= width
+    assert "title" in keys and "order_id" in keys
+    if width >= 118:
+        assert keys == [column.key for column in COLUMNS]
+    if width <= 82:
+        assert "delivered" not in keys
