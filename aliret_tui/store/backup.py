@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,9 @@ KEEP_WEEKLY = 4
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _DAILY = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})-c(\d+)\.db$")
+# A backup being written: .NAME.PID-RANDOM.partial (plus SQLite's journal files).
+_PARTIAL = re.compile(r"^\..+\.(\d+)-[0-9a-f]+\.partial(-journal|-wal|-shm)?$")
+STALE_PARTIAL_SECONDS = 600
 
 
 class BackupError(UserError):
@@ -36,23 +41,75 @@ class DailyBackup:
     changes: int  # the database's change counter when it was taken
 
 
-def take_backup(conn: sqlite3.Connection, destination: Path) -> Path:
-    """Write a consistent copy of ``conn``'s database to ``destination`` and check it."""
-    destination.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    partial = destination.with_name(f".{destination.name}.partial")
-    partial.unlink(missing_ok=True)
+def take_backup(
+    conn: sqlite3.Connection, destination: Path, *, if_exists: str = "rename"
+) -> Path | None:
+    """Write a checked copy of ``conn``'s database at ``destination``; never overwrites.
+
+    When the name is taken (another process got there first): ``"rename"`` picks
+    ``name-2.db``, ``name-3.db``...; ``"skip"`` keeps theirs and returns None;
+    ``"error"`` refuses."""
+    folder = destination.parent
+    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    sweep_partials(folder)
+    partial = folder / f".{destination.stem}.{os.getpid()}-{secrets.token_hex(4)}.partial"
     try:
         conn.execute("VACUUM INTO ?", [str(partial)])
         os.chmod(partial, FILE_MODE)
         verdict = quick_check(partial)
         if verdict != "ok":
             raise BackupError(f"{destination}: the backup failed its check ({verdict})")
-        os.replace(partial, destination)
+        placed = _claim_name(destination, if_exists)
+        if placed is not None:
+            os.replace(partial, placed)
+        return placed
     except sqlite3.Error as error:
         raise BackupError(f"{destination}: cannot write the backup ({error})") from None
+    except OSError as error:
+        raise BackupError(f"{destination}: cannot write the backup ({error.strerror})") from None
     finally:
         partial.unlink(missing_ok=True)
-    return destination
+
+
+def _claim_name(destination: Path, if_exists: str) -> Path | None:
+    """Create the file name exclusively, so two processes never share one."""
+    candidate, number = destination, 1
+    while True:
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+            return candidate
+        except FileExistsError:
+            if if_exists == "skip":
+                return None
+            if if_exists == "error":
+                raise BackupError(f"{destination}: already exists; choose another name") from None
+            number += 1
+            candidate = destination.with_name(f"{destination.stem}-{number}{destination.suffix}")
+
+
+def sweep_partials(folder: Path) -> None:
+    """Remove what backups cut off by a crash left behind: their process is gone
+    (or, should its number have been reused, they are over ten minutes old)."""
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for path in folder.iterdir():
+        match = _PARTIAL.match(path.name)
+        if match is None:
+            continue
+        try:
+            if not _running(int(match[1])) or path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # somebody else's process
+    return True
 
 
 def quick_check(path: Path) -> str:

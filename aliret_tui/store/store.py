@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
+import shutil
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -127,15 +130,14 @@ class Store:
         self.db = Database(_connect(self.path))
         try:
             _refuse_foreign_schema(self.db, self.path)
-            _configure(self.db)
-            self._backup_before_migrating()
-            migrations.apply(self.db)
-            if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _patiently(lambda: _configure(self.db))
+            _patiently(self._migrate)
             self._refresh_deadlines_if_policy_changed()
         except sqlite3.Error as error:
             self.db.conn.close()
-            raise StoreError(f"{self.path}: cannot be used ({_describe(error)})") from None
+            raise StoreError(
+                f"{self.path}: cannot be used ({_describe(error, self.path)})"
+            ) from None
         except BaseException:
             self.db.conn.close()
             raise
@@ -161,15 +163,23 @@ class Store:
                 yield self.db
             return
         self._daily_backup_if_due()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise StoreError(f"{self.path}: cannot write ({_describe(error)})") from None
-        changes_before = conn.total_changes
-        try:
+        with self._immediate():
+            changes_before = conn.total_changes
             yield self.db
             if conn.total_changes != changes_before:
                 conn.execute(_COUNT_CHANGE)
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT: writers queue on the busy timeout up front,
+        instead of failing when a read turns into a write."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"{self.path}: cannot write ({_describe(error, self.path)})") from None
+        try:
+            yield
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -179,8 +189,18 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(
-                f"{self.path}: the change was not saved ({_describe(error)})"
+                f"{self.path}: the change was not saved ({_describe(error, self.path)})"
             ) from None
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date, after a backup; one process at a time."""
+        if not migrations.pending(self.db):
+            return
+        self._backup_before_migrating()
+        with self._immediate():  # re-checked under the lock: another process may have won
+            migrations.apply(self.db)
+            if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- backups -----------------------------------------------------------------
 
@@ -193,12 +213,17 @@ class Store:
         """A checked copy of the database at ``destination`` (a new file)."""
         if destination.exists():
             raise BackupError(f"{destination}: already exists; choose another name")
-        return take_backup(self.db.conn, destination)
+        placed = take_backup(self.db.conn, destination, if_exists="error")
+        assert placed is not None
+        return placed
 
     def backup_now(self, kind: str) -> Path:
-        """A named backup in the backups folder: manual, pre-restore, ..."""
+        """A named backup in the backups folder: manual, pre-restore, ... (never
+        replacing one: a second one in the same second gets -2)."""
         destination = self.backups / f"{kind}-{stamp(self.time.now())}.db"
-        return take_backup(self.db.conn, destination)
+        placed = take_backup(self.db.conn, destination, if_exists="rename")
+        assert placed is not None
+        return placed
 
     def _daily_backup_if_due(self) -> None:
         today = self.time.today()
@@ -207,12 +232,14 @@ class Store:
         self._daily_backup_checked = today
         changes = self.changes()
         if daily_backup_due(self.backups, today, changes):
-            take_backup(self.db.conn, daily_backup_path(self.backups, today, changes))
+            # Another process may take today's backup at the same moment: keep theirs.
+            destination = daily_backup_path(self.backups, today, changes)
+            take_backup(self.db.conn, destination, if_exists="skip")
             prune_daily(self.backups)
 
     def _backup_before_migrating(self) -> None:
-        if not migrations.pending(self.db) or not self.db.table_names():
-            return
+        if not self.db.table_names():
+            return  # a new, empty database has nothing to lose
         version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
         self.backup_now(f"pre-migration-s{version}-to-s{SCHEMA_VERSION}")
 
@@ -228,9 +255,7 @@ class Store:
             raise StoreError(f"{source}: could not be restored ({_describe(error)})") from None
         finally:
             incoming.close()
-        migrations.apply(self.db)
-        if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._migrate()
         self.db.execute("DELETE FROM meta WHERE key = 'policy'")
         self._refresh_deadlines_if_policy_changed()
         return saved
@@ -687,6 +712,13 @@ def _configure(db: Database) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def _restrict_permissions(path: Path) -> None:
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
@@ -696,11 +728,26 @@ def _restrict_permissions(path: Path) -> None:
             pass
 
 
-def _describe(error: sqlite3.Error) -> str:
+def _patiently(step: Callable[[], None]) -> None:
+    """Retry a step of opening that SQLite refuses at once, without waiting on the
+    busy timeout, when another process opens the same new database."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02 + random.random() * 0.08)
+
+
+def _describe(error: sqlite3.Error, path: Path | None = None) -> str:
     text = str(error)
     if "locked" in text or "busy" in text:
         return "another program held the database for too long; try again"
-    if "full" in text:
+    if "full" in text or (path is not None and "disk I/O" in text and _disk_full(path)):
         return "the disk is full"
     if "readonly" in text or "read-only" in text:
         return "it is read-only"
