@@ -74,6 +74,15 @@ def _trim_lines(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
+def is_valid_unicode(text: str) -> bool:
+    """False for lone surrogates: what Python makes of bytes that are not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def has_controls(text: str) -> bool:
     """Whether ``text`` holds anything a terminal would act on."""
     return "\x1b" in text or _patterns()[1].search(text) is not None
@@ -82,7 +91,9 @@ def has_controls(text: str) -> bool:
 def shown(text: str, *, multiline: bool = False) -> str:
     """Text read back from the store, safe to display. Input is cleaned when it is
     typed or imported; a restored or hand-edited database may not have been."""
-    if text.isprintable() or (not has_controls(text) and (multiline or "\n" not in text)):
+    if text.isprintable() or (
+        not has_controls(text) and (multiline or ("\n" not in text and "\t" not in text))
+    ):
         return text
     if not multiline:
         text = _patterns()[3].sub(" ", text)

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from aliret_tui.domain.iso import COUNTRIES, CURRENCIES, minor_units
 from aliret_tui.errors import UserError
-from aliret_tui.sanitize import Cleaned, clean_line, clean_multiline
+from aliret_tui.sanitize import Cleaned, clean_line, clean_multiline, is_valid_unicode
 from aliret_tui.timesource import parse_iso_date
 
 MAX_ORDER_ID = 64
@@ -72,6 +72,8 @@ def _text(field: str, value: object, *, multiline: bool, notes: TextNotes | None
         return ""
     if not isinstance(value, str):
         raise FieldError(field, f"must be text (got {type(value).__name__})")
+    if not is_valid_unicode(value):
+        raise FieldError(field, "is not valid UTF-8 text")
     cleaned = clean_multiline(value) if multiline else clean_line(value)
     return notes.record(field, cleaned) if notes else cleaned.text
 

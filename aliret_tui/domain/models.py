@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     ValidationError,
     ValidationInfo,
     field_serializer,
@@ -31,6 +32,7 @@ from aliret_tui.sanitize import clean_line
 
 Model = TypeVar("Model", bound=BaseModel)
 MINUTE_FORMAT = "%Y-%m-%d %H:%M"  # chat times: to the minute, local time
+MAX_INTEGER = 2**62  # counters and sizes; SQLite integers stop at 2**63 - 1
 
 
 def parse(
@@ -184,10 +186,22 @@ class Order(OrderFacts):
     state: OrderState = OrderState.IN_TRANSIT
     clock_since: dt.date | None = None
     archived: bool = False
-    version: int = 1
+    version: int = Field(1, ge=1, le=MAX_INTEGER)
     created_at: str = ""
     updated_at: str = ""
     dispute: Dispute | None = None
+
+    @model_validator(mode="after")
+    def _state_matches_dispute(self) -> Order:
+        """An imported order must be one the workflow could have produced."""
+        before_dispute = self.state in (OrderState.IN_TRANSIT, OrderState.WINDOW_OPEN)
+        if self.dispute is None and not before_dispute and self.state is not OrderState.KEPT:
+            raise FieldError("dispute", f"an order that is {self.state.label!r} needs its dispute")
+        if self.dispute is not None and (before_dispute or self.state is OrderState.KEPT):
+            raise FieldError("dispute", f"an order that is {self.state.label!r} has no dispute")
+        if self.state is OrderState.WINDOW_OPEN and self.delivered_on is None:
+            raise FieldError("delivered_on", "an order whose window is open was delivered")
+        return self
 
     @property
     def facts(self) -> OrderFacts:
@@ -228,7 +242,7 @@ class Order(OrderFacts):
 class Event(Record):
     """One entry of the append-only timeline."""
 
-    seq: int
+    seq: int = Field(ge=1, le=MAX_INTEGER)
     kind: EventKind
     on: dt.date
     note: str = ""
@@ -295,7 +309,7 @@ class EventInput(Record):
 
 
 class ChatMessage(Record):
-    id: int | None = None
+    id: int | None = Field(None, ge=1, le=MAX_INTEGER)
     sender: Sender
     sent_at: dt.datetime
     text: str
@@ -330,21 +344,21 @@ class ChatMessage(Record):
 
 
 class Attachment(Record):
-    id: int | None = None
+    id: int | None = Field(None, ge=1, le=MAX_INTEGER)
     path: str
-    size: int
+    size: int = Field(ge=0, le=MAX_INTEGER)
     sha256: str
     attached_at: str
 
 
 class EvidenceItem(Record):
-    id: int | None = None
+    id: int | None = Field(None, ge=1, le=MAX_INTEGER)
     label: str
     kind: EvidenceKind = EvidenceKind.OTHER
     done: bool = False
     note: str = ""
     custom: bool = False
-    position: int = 0
+    position: int = Field(0, ge=0, le=MAX_INTEGER)
     attachments: tuple[Attachment, ...] = ()
 
     @field_validator("label", mode="before")

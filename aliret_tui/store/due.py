@@ -16,6 +16,7 @@ import sqlite3
 from aliret_tui.domain.clocks import Clock, ClockKind, clock_from_columns
 from aliret_tui.domain.states import CLOSED_STATES
 from aliret_tui.errors import UserError
+from aliret_tui.sanitize import shown
 from aliret_tui.store.version import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -220,9 +221,9 @@ def _computed_now(
 
 def _item(order_id: str, title: str, store: str, clock: Clock, today: dt.date) -> DueItem:
     return DueItem(
-        order_id=order_id,
-        title=title,
-        store=store,
+        order_id=shown(order_id),
+        title=shown(title),
+        store=shown(store),
         clock=clock.kind,
         deadline=clock.deadline,
         days_left=clock.days_left(today),

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import MAX_LONG_TEXT, FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import OrderFacts, OrderRecord, parse
 from aliret_tui.errors import UserError
 
@@ -121,6 +121,8 @@ def facts_to_csv_row(facts: OrderFacts) -> dict[str, Any]:
 def parse_csv(
     text: str, notes: TextNotes | None = None, today: dt.date | None = None
 ) -> list[OrderFacts]:
+    # Python's csv refuses cells over 128 KiB; a note may be longer than that.
+    csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_LONG_TEXT))
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     header = reader.fieldnames or []
     missing = [column for column in REQUIRED_CSV_COLUMNS if column not in header]

@@ -242,3 +242,19 @@ def test_csv_round_trip_keeps_a_leading_apostrophe(store, make_facts, today):
     report = store.import_facts(transfer.parse_csv(exported, today=today))
     assert store.get_order("1").title == "'=not a formula"
     assert report == ImportReport(unchanged=1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"state": "refunded"}, "dispute"),
+        ({"state": "awaiting_seller"}, "dispute"),
+        ({"state": "window_open", "delivered_on": None}, "delivered_on"),
+    ],
+)
+def test_json_import_refuses_an_order_the_workflow_cannot_produce(full_store, changes, field):
+    document = json.loads(transfer.export_json(full_store.all_records()))
+    plain = next(entry for entry in document["orders"] if entry["order"]["dispute"] is None)
+    plain["order"].update(changes)
+    with pytest.raises(transfer.ImportRefused, match=f"{field}: "):
+        transfer.parse_json(json.dumps(document))

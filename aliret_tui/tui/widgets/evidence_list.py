@@ -89,7 +89,7 @@ class EvidenceList(VariableList):
                 (f"  · {KIND_LABELS[item.kind]}{' · own item' if item.custom else ''}", meta),
             )
         ]
-        for note_line in item.note.splitlines():
+        for note_line in item.note.expandtabs(4).splitlines():
             lines.append(Text.assemble(("       note: ", meta), (note_line, meta)))
         for attachment in item.attachments:
             state = self.file_states.get(attachment.id or -1)
