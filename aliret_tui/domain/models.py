@@ -191,18 +191,6 @@ class Order(OrderFacts):
     updated_at: str = ""
     dispute: Dispute | None = None
 
-    @model_validator(mode="after")
-    def _state_matches_dispute(self) -> Order:
-        """An imported order must be one the workflow could have produced."""
-        before_dispute = self.state in (OrderState.IN_TRANSIT, OrderState.WINDOW_OPEN)
-        if self.dispute is None and not before_dispute and self.state is not OrderState.KEPT:
-            raise FieldError("dispute", f"an order that is {self.state.label!r} needs its dispute")
-        if self.dispute is not None and (before_dispute or self.state is OrderState.KEPT):
-            raise FieldError("dispute", f"an order that is {self.state.label!r} has no dispute")
-        if self.state is OrderState.WINDOW_OPEN and self.delivered_on is None:
-            raise FieldError("delivered_on", "an order whose window is open was delivered")
-        return self
-
     @property
     def facts(self) -> OrderFacts:
         return OrderFacts.model_construct(

@@ -213,6 +213,18 @@ def apply_event(
     return Transition(order.model_copy(update=updates), event, new_evidence)
 
 
+def check_consistent(order: Order) -> None:
+    """Refuse an order the workflow could not have produced (from an import)."""
+    state = order.state
+    before_dispute = state in (S.IN_TRANSIT, S.WINDOW_OPEN, S.KEPT)
+    if order.dispute is None and not before_dispute:
+        raise FieldError("dispute", f"an order that is {state.label!r} needs its dispute")
+    if order.dispute is not None and before_dispute:
+        raise FieldError("dispute", f"an order that is {state.label!r} has no dispute")
+    if state is S.WINDOW_OPEN and order.delivered_on is None:
+        raise FieldError("delivered_on", "an order whose window is open was delivered")
+
+
 def with_facts(order: Order, facts: OrderFacts) -> Order:
     """The order with new facts. Setting or clearing the delivery date before any
     dispute moves it between 'in transit' and 'window open'."""

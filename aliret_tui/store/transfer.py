@@ -16,6 +16,7 @@ from typing import Any
 
 from aliret_tui.domain.fields import MAX_LONG_TEXT, FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import OrderFacts, OrderRecord, parse
+from aliret_tui.domain.workflow import check_consistent
 from aliret_tui.errors import UserError
 
 FORMAT_NAME = "aliret-tui"
@@ -91,8 +92,11 @@ def parse_json(text: str, notes: TextNotes | None = None) -> list[OrderRecord]:
         entry_notes = TextNotes()
         try:
             record = parse(OrderRecord, entry, notes=entry_notes)
+            check_consistent(record.order)
         except FieldErrors as errors:
             raise ImportRefused(f"order {index}: {_describe(errors.first)}") from None
+        except FieldError as error:
+            raise ImportRefused(f"order {index}: {_describe(error)}") from None
         if notes is not None:
             notes.extend(entry_notes, prefix=f"order {index}, ")
         if record.order.order_id in seen:
