@@ -78,9 +78,10 @@ def timed(command: list[str], stdin: int | None = None) -> float:
 
 
 def in_pty(command: list[str], marker: bytes, *, linger: float = 0.0, timeout: float = 60.0):
-    """Start ``command`` in a 120x36 pty; ms until ``marker`` is on screen, then quit.
+    """Start ``command`` in a 120x36 pty; ms until ``marker`` is on screen, then stay
+    ``linger`` seconds and quit.
 
-    Returns (ms to marker, peak RSS in MiB, CPU % while lingering)."""
+    Returns (ms to marker, peak RSS in MiB until quitting, CPU % while lingering)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
     start = time.perf_counter()
@@ -100,21 +101,23 @@ def in_pty(command: list[str], marker: bytes, *, linger: float = 0.0, timeout: f
                 if found is None and marker in seen:
                     found = (time.perf_counter() - start) * 1000
                     break
-        cpu = None
-        if found is not None and linger:
+        cpu = peak = None
+        if found is not None:
             before = _cpu_seconds(process.pid)
             _drain(master, linger)
-            cpu = (_cpu_seconds(process.pid) - before) / linger * 100
+            if linger:
+                cpu = (_cpu_seconds(process.pid) - before) / linger * 100
+            peak = _peak_rss_mib(process.pid)
         os.write(master, b"q")
-        _drain(master, 1.0, until=lambda: process.poll() is not None)
+        _drain(master, 2.0, until=lambda: process.poll() is not None)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
-        _, _, usage = os.wait4(process.pid, 0)
+        process.wait()
         os.close(master)
     if found is None:
         raise RuntimeError(f"{marker!r} never appeared for {command}")
-    return found, usage.ru_maxrss / 1024, cpu
+    return found, peak, cpu
 
 
 def _drain(master: int, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
@@ -126,6 +129,14 @@ def _drain(master: int, seconds: float, until: Callable[[], bool] = lambda: Fals
                 os.read(master, 65536)
             except OSError:
                 return
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """The process's high-water mark of resident memory (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -293,7 +304,8 @@ def main() -> None:
         pty_app, pty_base, rss = [], [], []
         for _ in range(runs):
             pty_base.append(in_pty([PYTHON, "-c", MINIMAL_APP], b"hello minimal")[0])
-            found, peak, _ = in_pty([EXE, "--db", str(path), *today], b"Edit")
+            # Stay 3 s so the whole database is read before the peak is taken.
+            found, peak, _ = in_pty([EXE, "--db", str(path), *today], b"Edit", linger=3.0)
             pty_app.append(found)
             rss.append(peak)
         value, base = statistics.median(pty_app), statistics.median(pty_base)

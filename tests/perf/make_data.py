@@ -77,7 +77,7 @@ def fill(path: Path, count: int, seed: int = 7) -> None:
             (_dispute_row(order.order_id, order.dispute) for order in orders if order.dispute),
             batch_size=2000,
         )
-        chatty = orders[0]
+        chatty = next(order for order in orders if order.order_id == CHATTY_ORDER)
         store._insert_evidence(chatty.order_id, checklist_for(Reason.WRONG_SIZE))
         store._insert_messages(chatty.order_id, _chat(rng))
 

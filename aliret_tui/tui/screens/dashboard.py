@@ -81,6 +81,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.seen_data_version: int | None = None
         self.sort_by = URGENCY_SORT
         self.descending = False
+        self._applicable_keys: tuple[bool, bool] | None = None
 
     @property
     def aliret(self) -> AliretApp:
@@ -150,9 +151,13 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.today = message.today
         self.seen_data_version = message.data_version
         self.loaded = message.complete
+        self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
+        self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
         self.refresh_view(keep_order_id=message.select)
 
     def refresh_view(self, keep_order_id: str | None = None) -> None:
+        """Show the table for the current rows, filter, search and sort (the cards
+        and the summary change only when the rows do)."""
         table = self.query_one(OrdersTable)
         if keep_order_id is None and table.highlighted_row is not None:
             keep_order_id = table.highlighted_row.order_id
@@ -163,9 +168,14 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         table.set_sort(self.sort_by, self.descending)
         table.show_rows(shown, keep_order_id)
         self._update_orders_title(len(shown))
-        self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
-        self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """The footer is rebuilt only when the keys that apply change."""
+        applicable = (self.current_row() is not None, bool(self.search_query))
+        if applicable != self._applicable_keys:
+            self._applicable_keys = applicable
+            self.refresh_bindings()
 
     def _empty_message(self) -> tuple[str, ...]:
         if not self.loaded:
@@ -220,7 +230,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(VirtualList.Highlighted)
     def _highlight_moved(self) -> None:
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
 
     @on(VirtualList.Selected)
     def _open(self, message: VirtualList.Selected) -> None:
@@ -322,7 +332,6 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_query = event.value
-        self.refresh_bindings()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
@@ -10,6 +11,48 @@ from aliret_tui.domain.vocabulary import Sender
 from aliret_tui.tui.widgets.virtual_list import VariableList, background_only
 
 BUBBLE_SHARE = 0.8  # a message takes at most this much of the width
+
+
+def _text_width(width: int) -> int:
+    return max(int(width * BUBBLE_SHARE), 10) - 2
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """Word-wrap ``text`` to ``width`` terminal cells: fast enough for thousands of
+    messages, and the same answer whether counting lines or drawing them."""
+    lines: list[str] = []
+    for paragraph in text.expandtabs(4).split("\n"):
+        if cell_len(paragraph) <= width:
+            lines.append(paragraph)
+            continue
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if cell_len(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while cell_len(word) > width:  # a word longer than the line is folded
+                cut = _cut(word, width, ellipsis=False)
+                lines.append(cut)
+                word = word[len(cut) :]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def _cut(text: str, width: int, ellipsis: bool = True) -> str:
+    """The longest start of ``text`` that fits in ``width`` cells."""
+    if cell_len(text) <= width:
+        return text
+    room = width - 1 if ellipsis else width
+    taken = 0
+    for position, character in enumerate(text):
+        taken += cell_len(character)
+        if taken > room:
+            return text[:position] + ("…" if ellipsis else "")
+    return text
 
 
 class ChatLog(VariableList):
@@ -66,29 +109,32 @@ class ChatLog(VariableList):
         self.refresh_items()
         self.refresh_bindings()
 
+    def item_height(self, index: int, width: int) -> int:
+        """Header, wrapped text and a blank line, without building any Text."""
+        return 2 + len(wrap_plain(self.messages[index].text, _text_width(width)))
+
     def build_item(self, index: int, width: int) -> list[Text]:
         message = self.messages[index]
         mine = message.sender is Sender.ME
         style = self.get_component_rich_style(f"chat--{message.sender.value}")
-        meta_style = self.get_component_rich_style("chat--meta")
-        bubble = max(int(width * BUBBLE_SHARE), 10)
         name = message.sender.label if message.sender is not Sender.SELLER else self.seller_name
         edited = " · edited" if message.edited_at else ""
-        header = Text(f"{name} · {message.sent_at:%Y-%m-%d %H:%M}{edited}", style=meta_style)
-        body = Text(message.text, style=style)
-        lines = [header, *body.wrap(self.app.console, bubble - 2, overflow="fold")]
-        for line in lines:
-            line.truncate(bubble - 2, overflow="ellipsis")
-        block = max(line.cell_len for line in lines)
-        framed = [self._frame(line, block, mine, style) for line in lines]
-        return [*framed, Text("")]
+        text_width = _text_width(width)
+        header = _cut(f"{name} · {message.sent_at:%Y-%m-%d %H:%M}{edited}", text_width)
+        body = wrap_plain(message.text, text_width)
+        block = max(cell_len(line) for line in [header, *body])
+        meta = self.get_component_rich_style("chat--meta")
+        lines = [self._frame(Text(header, style=meta), block, width, mine, style)]
+        lines += [self._frame(Text(line, style=style), block, width, mine, style) for line in body]
+        return [*lines, Text("")]
 
-    def _frame(self, line: Text, block: int, mine: bool, style: Style) -> Text:
+    @staticmethod
+    def _frame(line: Text, block: int, width: int, mine: bool, style: Style) -> Text:
         """The seller's messages sit on the left, mine on the right, each behind a bar."""
         if not mine:
             return Text("▐ ", style=style) + line
         line.pad_right(block - line.cell_len)
-        indent = max(self.line_width - block - 2, 0)
+        indent = max(width - block - 2, 0)
         return Text(" " * indent) + line + Text(" ▌", style=style)
 
     def cursor_style(self) -> Style | None:

@@ -262,35 +262,47 @@ class VariableList(VirtualList):
     """Items of different heights (chat messages, checklist items with notes).
 
     Subclasses implement ``build_item(index, width)``, returning the item's
-    lines; they are built once per width and kept until ``refresh_items``.
+    lines. Only the items on screen are built (and kept while the width holds);
+    ``item_height`` tells the others' heights, and a subclass with thousands of
+    items overrides it with something cheaper than building them.
     """
+
+    KEEP_BUILT = 400  # items kept built; more are rebuilt when scrolled back to
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._built: dict[int, list[Text]] = {}
-        self._built_width = -1
+        self._layout_width = -1
         self._tops: list[int] = []  # first content line of each item, plus the end
 
     def build_item(self, index: int, width: int) -> list[Text]:
         raise NotImplementedError
 
-    def item_lines(self, index: int) -> list[Text]:
-        self._layout()
-        return self._built[index]
+    def item_height(self, index: int, width: int) -> int:
+        return len(self.item_lines(index, width))
+
+    def item_lines(self, index: int, width: int | None = None) -> list[Text]:
+        width = self.line_width if width is None else width
+        lines = self._built.get(index)
+        if lines is None:
+            if len(self._built) >= self.KEEP_BUILT:
+                self._built.clear()
+            lines = self._built[index] = self.build_item(index, width)
+        return lines
 
     def refresh_items(self) -> None:
-        self._built_width = -1
+        self._layout_width = -1
         super().refresh_items()
 
     def _layout(self) -> None:
         width = self.line_width
-        if width == self._built_width and len(self._tops) == self.item_count + 1:
+        if width == self._layout_width and len(self._tops) == self.item_count + 1:
             return
-        self._built = {index: self.build_item(index, width) for index in range(self.item_count)}
+        self._built = {}
+        self._layout_width = width
         self._tops = [0]
         for index in range(self.item_count):
-            self._tops.append(self._tops[-1] + max(len(self._built[index]), 1))
-        self._built_width = width
+            self._tops.append(self._tops[-1] + max(self.item_height(index, width), 1))
         self.virtual_size = Size(0, self.header_height + self._tops[-1])
 
     @property
@@ -309,7 +321,8 @@ class VariableList(VirtualList):
         return self._tops[index], self._tops[index + 1] - self._tops[index]
 
     def render_item_line(self, index: int, line: int, width: int, selected: bool) -> Strip:
-        lines = self.item_lines(index)
+        self._layout()
+        lines = self.item_lines(index, width)
         text = lines[line] if line < len(lines) else Text("")
         return self.text_strip(text, width, self.cursor_style() if selected else None)
 
