@@ -260,9 +260,11 @@ class Store:
         self._refresh_deadlines_if_policy_changed()
         return saved
 
-    def data_version(self) -> int:
-        """Changes whenever another connection commits (for live refresh)."""
-        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever data is committed: by another connection (SQLite's
+        data_version) or by this one (its count of changed rows)."""
+        conn = self.db.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
     def _now(self) -> str:
         return self.time.now().isoformat(timespec="seconds")
@@ -890,7 +892,7 @@ def _message_from_row(row: dict[str, Any]) -> ChatMessage:
     return ChatMessage.model_construct(
         id=row["id"],
         sender=Sender(row["sender"]),
-        sent_at=dt.datetime.strptime(row["sent_at"], "%Y-%m-%d %H:%M"),
+        sent_at=dt.datetime.fromisoformat(row["sent_at"]),
         text=shown(row["text"], multiline=True),
         edited_at=row["edited_at"],
     )

@@ -36,7 +36,7 @@ DATA = HERE / "data"
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from make_data import TIME, TODAY, database  # noqa: E402
+from make_data import TODAY, database  # noqa: E402
 
 EXE = shutil.which("aliret-tui", path=str(Path(sys.executable).parent)) or "aliret-tui"
 PYTHON = sys.executable
@@ -192,53 +192,115 @@ HEADLESS_MINIMAL = textwrap.dedent(
 )
 
 
+class FrameClock:
+    """Times a key press to the first frame painted once the app has reacted to it.
+
+    Every screen refresh is hooked; ``measure`` presses a key and waits for the first
+    refresh after which ``reacted()`` holds. Pilot's own waiting does not count."""
+
+    def __init__(self) -> None:
+        from textual.screen import Screen
+
+        self.reacted: Callable[[], bool] = lambda: False
+        self.painted_at: float | None = None
+        original = Screen._compositor_refresh
+
+        def refresh(screen: Screen) -> None:
+            original(screen)
+            if self.painted_at is None and self.reacted():
+                self.painted_at = time.perf_counter()
+
+        Screen._compositor_refresh = refresh  # type: ignore[method-assign]
+
+    async def measure(self, pilot, key: str, reacted: Callable[[], bool]) -> float:
+        self.painted_at, self.reacted = None, reacted
+        start = time.perf_counter()
+        await pilot.press(key)
+        while self.painted_at is None:
+            await asyncio.sleep(0.001)
+        self.reacted = lambda: False
+        return (self.painted_at - start) * 1000
+
+
+def counting_calls(cls: type, name: str) -> list[int]:
+    """Counts the calls of ``cls.name`` as they finish (sync or async methods)."""
+    import functools
+    import inspect
+
+    calls = [0]
+    original = getattr(cls, name)
+    if inspect.iscoroutinefunction(original):
+
+        @functools.wraps(original)
+        async def counted(*args, **kwargs):
+            result = await original(*args, **kwargs)
+            calls[0] += 1
+            return result
+    else:
+
+        @functools.wraps(original)
+        def counted(*args, **kwargs):
+            result = original(*args, **kwargs)
+            calls[0] += 1
+            return result
+
+    setattr(cls, name, counted)
+    return calls
+
+
 async def interactive(path: Path, runs: int) -> dict[str, float]:
-    """Search, filter and detail timings inside one running app (ms)."""
+    """Key press to painted frame for search, filter, the detail screen and its chat
+    tab, inside one running app (ms)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from support.tui import settle
 
+    from aliret_tui.timesource import TimeSource
     from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.screens.dashboard import DashboardScreen
     from aliret_tui.tui.screens.detail import DetailScreen
     from aliret_tui.tui.widgets.chat_log import ChatLog
     from aliret_tui.tui.widgets.orders_table import OrdersTable
 
-    app = AliretApp(db_path=path, time=TIME)
+    frames = FrameClock()
+    views_shown = counting_calls(DashboardScreen, "refresh_view")
+    # Message handlers are bound when the class is made, so count the last call
+    # the handler that shows an order makes.
+    details_shown = counting_calls(DetailScreen, "check_files")
+    # A ticking clock, as users have (a frozen one also keeps closed screens alive,
+    # since Textual drops a watcher only when its value next changes).
+    app = AliretApp(db_path=path, time=TimeSource(today_override=TODAY))
     results: dict[str, list[float]] = {"search": [], "filter": [], "detail": [], "chat": []}
+
+    def after(counter: list[int], extra: Callable[[], bool] = lambda: True):
+        seen = counter[0]
+        return lambda: counter[0] > seen and extra()
+
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        while app.screen.query_one(OrdersTable).item_count == 0:
+        while not app.screen.loaded:
             await pilot.pause(0.01)
         await settle(pilot, app)
         await pilot.press("slash")
         for key in "lamp 12"[: max(runs, 5)]:
-            start = time.perf_counter()
-            await pilot.press("space" if key == " " else key)
-            await pilot.pause()
-            results["search"].append((time.perf_counter() - start) * 1000)
+            key = "space" if key == " " else key
+            results["search"].append(await frames.measure(pilot, key, after(views_shown)))
         await pilot.press("escape")
         await settle(pilot, app)
         for _ in range(max(runs, 4)):
-            start = time.perf_counter()
-            await pilot.press("f")
-            await pilot.pause()
-            results["filter"].append((time.perf_counter() - start) * 1000)
+            results["filter"].append(await frames.measure(pilot, "f", after(views_shown)))
         while app.screen.order_filter.value != "active":
             await pilot.press("f")
         await settle(pilot, app)
         await pilot.press("slash", *"8175000000000000", "enter")
         await settle(pilot, app)
+        assert app.screen.query_one(OrdersTable).item_count == 1
         for _ in range(runs):
-            start = time.perf_counter()
-            await pilot.press("enter")
-            while not (isinstance(app.screen, DetailScreen) and app.screen.record is not None):
-                await asyncio.sleep(0.001)
-            await pilot.pause()
-            results["detail"].append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            await pilot.press("3")
-            await pilot.pause()
-            assert app.screen.query_one(ChatLog).item_count >= 2000
-            results["chat"].append((time.perf_counter() - start) * 1000)
+            results["detail"].append(await frames.measure(pilot, "enter", after(details_shown)))
+            await settle(pilot, app)
+            chat = app.screen.query_one(ChatLog)
+            chat_painted = lambda chat=chat: chat._layout_width == chat.line_width > 0  # noqa: E731
+            results["chat"].append(await frames.measure(pilot, "3", chat_painted))
+            assert chat.item_count >= 2000
             await pilot.press("escape")
             await settle(pilot, app)
     return {name: statistics.median(values) for name, values in results.items()}

@@ -135,3 +135,14 @@ def test_delete_removes_the_order_and_everything_attached(store, db_path, make_f
     assert tables["evidence"] == []
     with pytest.raises(OrderNotFound):
         store.delete_order("1")
+
+
+def test_data_version_changes_with_every_commit_from_here_or_elsewhere(db_path, clock, make_facts):
+    with Store(db_path, time=clock) as here, Store(db_path, time=clock) as elsewhere:
+        start = here.data_version()
+        assert here.data_version() == start  # reading changes nothing
+        here.add_order(make_facts("1"))
+        after_own_write = here.data_version()
+        assert after_own_write != start
+        elsewhere.add_order(make_facts("2"))
+        assert here.data_version() != after_own_write

@@ -192,3 +192,20 @@ async def test_escape_returns_to_dashboard_keeping_cursor_and_filter(make_app, s
         assert app.screen is dashboard
         assert dashboard.order_filter.value == "all"
         assert dashboard.query_one("OrdersTable").highlighted_row.order_id == before
+
+
+async def test_dashboard_shows_what_the_detail_screen_changed(make_app, store):
+    add(store, "A1", "Lamp", delivered_on=days(-3))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_order(pilot, app)
+        await record(pilot, app, "k")  # keep the item: the order is closed
+        await pilot.press("escape")
+        await settle(pilot, app)
+        dashboard = app.screen
+        assert dashboard.query_one("OrdersTable").rows == []  # gone from "active"
+        await pilot.press("f", "f")  # disputes -> closed
+        await settle(pilot, app)
+        row = dashboard.query_one("OrdersTable").rows[0]
+        assert (row.order_id, row.state_label) == ("A1", "kept")
+        assert "kept" in screen_text(app)

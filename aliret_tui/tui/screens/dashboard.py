@@ -15,9 +15,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from aliret_tui.store.transfer import CSV_COLUMNS
+from aliret_tui.tui.memory import spare_long_lived_objects
 from aliret_tui.tui.view import (
     URGENCY_SORT,
     Filter,
@@ -28,6 +30,7 @@ from aliret_tui.tui.view import (
     visible_rows,
 )
 from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
+from aliret_tui.tui.widgets.keys_footer import KeysFooter
 from aliret_tui.tui.widgets.orders_table import OrdersTable
 from aliret_tui.tui.widgets.virtual_list import VirtualList
 from aliret_tui.tui.workers import ReportsWorkerErrors
@@ -55,7 +58,7 @@ NO_ORDERS_MESSAGE = (
 class RowsLoaded(Message):
     rows: list[OrderRow]
     today: dt.date
-    data_version: int
+    data_version: tuple[int, int]
     select: str | None = None  # put the cursor on this order
     complete: bool = True  # False: only the live orders so far
 
@@ -78,7 +81,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.rows: list[OrderRow] = []
         self.loaded = False
         self.today: dt.date | None = None
-        self.seen_data_version: int | None = None
+        self.seen_data_version: tuple[int, int] | None = None
         self.sort_by = URGENCY_SORT
         self.descending = False
         self._applicable_keys: tuple[bool, bool] | None = None
@@ -97,7 +100,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             with Vertical(id="orders-pane"):
                 yield OrdersTable(id="orders")
                 yield Input(placeholder="Search order number, title, store", id="search")
-        yield Footer()
+        yield KeysFooter()
 
     def _title_bar(self) -> Content:
         app = self.aliret
@@ -114,7 +117,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(OrdersTable).focus()
         self.watch(self.app, "now", self._tick, init=False)
         self.load()
-        self.set_interval(POLL_SECONDS, self._poll_for_outside_changes)
+        self.set_interval(POLL_SECONDS, self._reload_if_changed)
 
     # -- loading -----------------------------------------------------------------
 
@@ -136,8 +139,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.post_message(RowsLoaded(everything, today, version, select))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def _poll_for_outside_changes(self) -> None:
-        """Another shell ran `aliret-tui add` or `event`: reload within a second."""
+    def _reload_if_changed(self) -> None:
+        """Reload when the data changed: from another shell (`aliret-tui add` or
+        `event`), polled every second, or on another screen of this app."""
         if not self.loaded:
             return
         version = self.aliret.db.call(lambda store: store.data_version())
@@ -151,6 +155,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.today = message.today
         self.seen_data_version = message.data_version
         self.loaded = message.complete
+        if message.complete:
+            spare_long_lived_objects()
         self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
         self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
         self.refresh_view(keep_order_id=message.select)
@@ -241,10 +247,17 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             row = self.query_one(OrdersTable).rows[message.index]
         self.open_order(row.order_id)
 
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_order(self, order_id: str) -> None:
-        from aliret_tui.tui.screens.detail import DetailScreen
+        """Read the order, then show it: the screen opens complete, not loading."""
+        from aliret_tui.tui.screens.detail import DetailScreen, read_order
 
-        self.app.push_screen(DetailScreen(order_id), callback=lambda _: self.load())
+        screen = DetailScreen(order_id, preloaded=read_order(self.aliret, order_id))
+        if not get_current_worker().is_cancelled:  # a second enter opens it once
+            self.app.call_from_thread(self.app.push_screen, screen, self._back_from_order)
+
+    def _back_from_order(self, _: None) -> None:
+        self._reload_if_changed()
 
     # -- actions -----------------------------------------------------------------
 

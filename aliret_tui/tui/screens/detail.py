@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
+from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from aliret_tui.domain.evidence import Readiness, readiness
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, long_text
@@ -39,6 +39,7 @@ from aliret_tui.tui.screens.detail_forms import (
 from aliret_tui.tui.view import format_countdown, time_left
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import KIND_LABELS, EvidenceList
+from aliret_tui.tui.widgets.keys_footer import KeysFooter
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -69,6 +70,19 @@ class DetailLoaded(Message):
     hints: list[Hint]
 
 
+def read_order(app: AliretApp, order_id: str) -> DetailLoaded:
+    """Everything the screen shows about one order (call from a thread worker)."""
+
+    def read(store: Any) -> tuple[OrderRecord, list[EventKind]]:
+        record = store.record(order_id)
+        last = record.events[-1].kind if record.events else None
+        return record, allowed_events(record.order, last)
+
+    record, allowed = app.db.call(read)
+    ready = readiness(record.order.dispute, record.evidence, record.messages)
+    return DetailLoaded(record, allowed, ready, hints_for(record.order, ready, app.policy))
+
+
 @dataclass
 class FilesChecked(Message):
     states: dict[int, FileState]
@@ -94,9 +108,11 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("o", "open_file", "Open file", id="open_file"),
     ]
 
-    def __init__(self, order_id: str):
+    def __init__(self, order_id: str, preloaded: DetailLoaded | None = None):
+        """``preloaded``: the order as ``read_order`` gave it, shown without waiting."""
         super().__init__()
         self.order_id = order_id
+        self._preloaded = preloaded
         self.record: OrderRecord | None = None
         self.allowed: list[EventKind] = []
 
@@ -127,28 +143,21 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
                 yield ChatLog(id="chat-log")
             with TabPane("4 Evidence", id="evidence"):
                 yield EvidenceList(id="evidence-list")
-        yield Footer()
+        yield KeysFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.watch(self.app, "now", self._tick, init=False)
-        self.load()
+        if self._preloaded is not None:
+            await self._show(self._preloaded)
+            self._preloaded = None
+        else:
+            self.load()
 
     # -- loading -------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
     def load(self) -> None:
-        app = self.aliret
-        order_id = self.order_id
-
-        def read(store: Any) -> tuple[OrderRecord, list[EventKind]]:
-            record = store.record(order_id)
-            last = record.events[-1].kind if record.events else None
-            return record, allowed_events(record.order, last)
-
-        record, allowed = app.db.call(read)
-        ready = readiness(record.order.dispute, record.evidence, record.messages)
-        hints = hints_for(record.order, ready, app.policy)
-        self.post_message(DetailLoaded(record, allowed, ready, hints))
+        self.post_message(read_order(self.aliret, self.order_id))
 
     @work(thread=True, exclusive=True, group="file-check", exit_on_error=False)
     def check_files(self, items: list[EvidenceItem]) -> None:

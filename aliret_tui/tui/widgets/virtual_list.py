@@ -298,6 +298,9 @@ class VariableList(VirtualList):
         width = self.line_width
         if width == self._layout_width and len(self._tops) == self.item_count + 1:
             return
+        if not self.size.width:  # on a tab not shown yet: a line each until sized
+            self._tops = list(range(self.item_count + 1))
+            return
         self._built = {}
         self._layout_width = width
         self._tops = [0]
