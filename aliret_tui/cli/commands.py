@@ -364,9 +364,3 @@ def run_locate(args: argparse.Namespace, context: Context) -> int:
     print(f"config:   {paths.config_path()}")
     print(f"backups:  {paths.backup_dir(context.db_path)}")
     return 0
-
-
-def run_dashboard(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui.tui.app import run_app
-
-    return run_app(context)

@@ -96,12 +96,16 @@ def _handler(name: str | None) -> Callable[[argparse.Namespace, Context], int]:
 
         return run_check
     if name is None:
-        from aliret_tui.cli.commands import run_dashboard
-
-        return run_dashboard
+        return _run_dashboard  # not via commands, which imports the whole store
     from aliret_tui.cli import commands
 
     return getattr(commands, f"run_{name}")
+
+
+def _run_dashboard(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui.tui.app import run_app
+
+    return run_app(context)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

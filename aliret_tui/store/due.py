@@ -108,14 +108,14 @@ def due_items(
 ) -> list[DueItem]:
     """Running clocks with a deadline at most ``within_days`` away, overdue ones included."""
     path = os.fspath(path)
-    conn = _open_readonly(path)
+    conn = open_readonly(path)
     if conn is None:
         return []
     try:
-        if not _is_ours(conn, path):
+        if not is_ours(conn, path):
             return []
         horizon = today + dt.timedelta(days=within_days)
-        if _stored_fingerprint(conn) == policy.deadline_fingerprint():
+        if stored_fingerprint(conn) == policy.deadline_fingerprint():
             items = _from_stored_deadlines(conn, today, horizon)
         else:
             items = _computed_now(conn, policy, today, horizon)
@@ -126,7 +126,7 @@ def due_items(
     return items
 
 
-def _open_readonly(path: str) -> sqlite3.Connection | None:
+def open_readonly(path: str, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection | None:
     if os.path.isdir(path):
         raise DatabaseUnreadable(f"{path}: is a directory, not a database file")
     try:
@@ -142,7 +142,7 @@ def _open_readonly(path: str) -> sqlite3.Connection | None:
         raise DatabaseUnreadable(f"{path}: is not a SQLite database; it was left untouched")
     uri = f"file:{_uri_path(path)}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as error:
         raise DatabaseUnreadable(f"{path}: cannot be read ({error})") from None
@@ -163,7 +163,7 @@ def _uri_path(path: str) -> str:
     return text
 
 
-def _is_ours(conn: sqlite3.Connection, path: str) -> bool:
+def is_ours(conn: sqlite3.Connection, path: str) -> bool:
     """False for an empty database (nothing due); refuses another program's database."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not tables:
@@ -173,7 +173,7 @@ def _is_ours(conn: sqlite3.Connection, path: str) -> bool:
     return True
 
 
-def _stored_fingerprint(conn: sqlite3.Connection) -> str | None:
+def stored_fingerprint(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
     return row[0] if row else None
 

@@ -38,7 +38,7 @@ from aliret_tui.domain.models import (
     ReturnShipment,
 )
 from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
-from aliret_tui.domain.states import DISPUTE_OPEN_STATES, OrderState
+from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import Transition, apply_event, with_facts
 from aliret_tui.errors import UserError
@@ -53,6 +53,7 @@ from aliret_tui.store.backup import (
     stamp,
     take_backup,
 )
+from aliret_tui.store.queries import dashboard_rows
 from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
 from aliret_tui.store.transfer import record_to_json
 from aliret_tui.store.version import SCHEMA_VERSION
@@ -62,25 +63,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-
-
-DASHBOARD_COLUMNS = (
-    "o.order_id", "o.title", "o.store", "o.price", "o.currency", "o.ordered_on",
-    "o.delivered_on", "o.protection_ends", "o.window_days", "o.local_return", "o.state",
-    "o.clock", "o.clock_since", "o.archived", "d.opened_on", "d.refund_expected",
-    "d.refund_amount",
-)  # fmt: skip
-DASHBOARD_QUERY = f"""
-    SELECT {", ".join(DASHBOARD_COLUMNS)}
-    FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id
-"""
-# Orders where something may still happen; ? is today. Expired windows are not.
-LIVE_STATES = DISPUTE_OPEN_STATES | {OrderState.IN_TRANSIT}
-LIVE_ORDERS = f"""
-    o.archived = 0 AND (
-        o.state IN ({", ".join(f"'{state.value}'" for state in sorted(LIVE_STATES))})
-        OR (o.state = 'window_open' AND o.deadline >= ?))
-"""
 
 
 # Counts write transactions, so a daily backup is only taken when something changed.
@@ -307,10 +289,7 @@ class Store:
         ``live=True`` gives the orders where something may still happen (a few
         hundred even for a heavy buyer, found through indexes), ``live=False``
         all the others; the dashboard shows the first while it reads the rest."""
-        condition = LIVE_ORDERS if live else f"NOT ({LIVE_ORDERS})"
-        cursor = self.db.conn.execute(f"{DASHBOARD_QUERY} WHERE {condition}", [today.isoformat()])
-        while chunk := cursor.fetchmany(2000):
-            yield from chunk
+        return dashboard_rows(self.db.conn, today, live=live)
 
     def update_order(self, facts: OrderFacts, *, expected_version: int | None = None) -> Order:
         """Save edited facts. Refuses if the order changed since ``expected_version``."""

@@ -18,28 +18,11 @@ from aliret_tui.domain.fields import MAX_LONG_TEXT, FieldError, FieldErrors, Tex
 from aliret_tui.domain.models import OrderFacts, OrderRecord, parse
 from aliret_tui.domain.workflow import check_consistent
 from aliret_tui.errors import UserError
+from aliret_tui.store.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS, REQUIRED_CSV_COLUMNS
 
 FORMAT_NAME = "aliret-tui"
 FORMAT_VERSION = 1
 
-CSV_COLUMNS = (
-    "order_id",
-    "title",
-    "price",
-    "currency",
-    "store",
-    "ordered_on",
-    "delivered_on",
-    "window_days",
-    "protection_ends",
-    "country",
-    "free_return",
-    "local_return",
-    "note",
-)
-REQUIRED_CSV_COLUMNS = CSV_COLUMNS[:4]
-# Written by export for reading in a spreadsheet; ignored by import.
-CSV_EXTRA_COLUMNS = ("state", "next_deadline")
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,7 +17,7 @@ from aliret_tui.config import ConfigError, Settings
 from aliret_tui.errors import UserError
 from aliret_tui.timesource import TimeSource
 from aliret_tui.tui.storage import StoreAccess
-from aliret_tui.tui.view import UrgencyThresholds
+from aliret_tui.tui.view import OrderRow, UrgencyThresholds, build_rows
 
 if TYPE_CHECKING:
     from aliret_tui.cli.main import Context
@@ -57,6 +57,24 @@ class AliretApp(App[int]):
         self.db_label = db_label or ("DEMO DATA (throwaway)" if demo else _shown_path(db_path))
         self.db = StoreAccess(db_path, self.settings.policy, time)
         self.set_reactive(AliretApp.now, time.now())
+        self._first_rows: list[tuple[Any, ...]] | None = None
+
+    @classmethod
+    def with_first_rows(cls, *, db_path: Path, time: TimeSource, **options: Any) -> AliretApp:
+        """The app, holding the live orders read straight from SQLite, before the
+        store and its imports are opened: the first frame can show them."""
+        from aliret_tui.store.quick_read import live_dashboard_rows
+
+        app = cls(db_path=db_path, time=time, **options)
+        app._first_rows = live_dashboard_rows(db_path, app.policy, time.today())
+        return app
+
+    def take_first_rows(self) -> list[OrderRow] | None:
+        """The rows read by ``with_first_rows`` (once), ready for the table."""
+        raw, self._first_rows = self._first_rows, None
+        if raw is None:
+            return None
+        return build_rows(raw, self.policy, self.time.today(), self.urgency)
 
     @property
     def policy(self):  # -> Policy
@@ -153,7 +171,7 @@ def run_app(context: Context) -> int:
     settings = context.settings()
     check_theme(settings)
     checked_keymap(settings)
-    app = AliretApp(
+    app = AliretApp.with_first_rows(
         db_path=context.db_path,
         time=context.time,
         settings=settings,

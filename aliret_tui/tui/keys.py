@@ -28,6 +28,8 @@ def remappable_ids() -> list[str]:
 
 def checked_keymap(settings: Settings) -> dict[str, str]:
     """``settings.keys``, refusing an action id the app does not have."""
+    if not settings.keys:
+        return {}  # nothing to check, and no need to import every screen
     known = remappable_ids()
     for action in settings.keys:
         if action not in known:

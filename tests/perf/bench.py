@@ -166,7 +166,7 @@ HEADLESS_APP = textwrap.dedent(
     from aliret_tui.tui.app import AliretApp
     from aliret_tui.tui.widgets.orders_table import OrdersTable
     async def main():
-        app = AliretApp(db_path=Path(sys.argv[1]),
+        app = AliretApp.with_first_rows(db_path=Path(sys.argv[1]),
                         time=TimeSource(frozen_at=dt.datetime(2026, 11, 29, 10, 30)))
         async with app.run_test(size=(120, 36)) as pilot:
             while not (app.screen.query(OrdersTable) and app.screen.query_one(OrdersTable).rows):

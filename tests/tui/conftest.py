@@ -25,6 +25,6 @@ def store(db_path: Path):
 @pytest.fixture
 def make_app(db_path: Path):
     def make() -> AliretApp:
-        return AliretApp(db_path=db_path, time=FROZEN)
+        return AliretApp.with_first_rows(db_path=db_path, time=FROZEN)
 
     return make

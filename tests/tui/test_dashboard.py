@@ -287,3 +287,52 @@ async def test_it_fits_80_by_24(make_app, store):
         assert "…000000001" in text and "Wireless earbuds" in text
         assert "today" in text  # days left, for a deadline that is today
         assert "Add" in text.splitlines()[-1]
+
+
+async def test_live_orders_show_before_the_store_has_opened(make_app, store, monkeypatch):
+    """The first frame does not wait for the store (its imports, migrations and
+    backups): the live orders were read straight from SQLite before the app ran."""
+    import threading
+
+    from aliret_tui.tui.storage import StoreAccess
+
+    add(store, "LIVE1", "Desk lamp", delivered_on=days(-3))
+    add(store, "OLD1", "Old cable", delivered_on=days(-200))
+    store_may_open = threading.Event()
+    opening = StoreAccess.call
+
+    def slow_call(self, action):
+        store_may_open.wait(10)
+        return opening(self, action)
+
+    monkeypatch.setattr(StoreAccess, "call", slow_call)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert table_ids(app) == ["LIVE1"]
+        assert "Desk lamp" in screen_text(app)
+        store_may_open.set()
+        await settle(pilot, app)
+        await pilot.press("f", "f", "f")  # all
+        await settle(pilot, app)
+        assert sorted(table_ids(app)) == ["LIVE1", "OLD1"]
+
+
+def test_the_first_frame_needs_neither_pydantic_nor_sqlite_utils(db_path, store):
+    """What runs before the first frame (the command line, the app, the dashboard
+    and the quick read) leaves the heavy store imports for later."""
+    add(store, "LIVE1", "Desk lamp", delivered_on=days(-3))
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import aliret_tui.cli.main\n"
+        "from aliret_tui.timesource import TimeSource\n"
+        "from aliret_tui.tui.app import AliretApp\n"
+        "from aliret_tui.tui.screens.dashboard import DashboardScreen\n"
+        f"app = AliretApp.with_first_rows(db_path=Path({str(db_path)!r}), time=TimeSource())\n"
+        "assert [row.order_id for row in app.take_first_rows()] == ['LIVE1']\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'sqlite_utils')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from aliret_tui.store.transfer import CSV_COLUMNS
+from aliret_tui.store.csv_columns import REQUIRED_CSV_COLUMNS
 from aliret_tui.tui.memory import spare_long_lived_objects
 from aliret_tui.tui.view import (
     URGENCY_SORT,
@@ -49,7 +49,7 @@ NO_ORDERS_MESSAGE = (
     "or import a spreadsheet from the shell:",
     "aliret-tui import orders.csv",
     "",
-    "CSV columns: " + ",".join(CSV_COLUMNS[:4]) + ",…",
+    "CSV columns: " + ",".join(REQUIRED_CSV_COLUMNS) + ",…",
     "(see the README for all of them)",
 )
 
@@ -58,7 +58,7 @@ NO_ORDERS_MESSAGE = (
 class RowsLoaded(Message):
     rows: list[OrderRow]
     today: dt.date
-    data_version: tuple[int, int]
+    data_version: tuple[int, int] | None  # None: read before the store opened
     select: str | None = None  # put the cursor on this order
     complete: bool = True  # False: only the live orders so far
 
@@ -116,13 +116,17 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._update_orders_title(0)
         self.query_one(OrdersTable).focus()
         self.watch(self.app, "now", self._tick, init=False)
-        self.load()
+        first_rows = self.aliret.take_first_rows()
+        if first_rows is not None:
+            today = self.aliret.time.today()
+            self._show(RowsLoaded(first_rows, today, None, complete=False))
+        self.load(first_rows_shown=first_rows is not None)
         self.set_interval(POLL_SECONDS, self._reload_if_changed)
 
     # -- loading -----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self, select: str | None = None) -> None:
+    def load(self, select: str | None = None, first_rows_shown: bool = False) -> None:
         """The live orders first (shown at once), then all the others."""
         app = self.aliret
         today = app.time.today()
@@ -133,7 +137,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             )
 
         live_rows, version = app.db.call(lambda store: (rows(store, True), store.data_version()))
-        if not self.loaded:
+        if not self.loaded and not first_rows_shown:
             self.post_message(RowsLoaded(live_rows, today, version, select, complete=False))
         everything = live_rows + app.db.call(lambda store: rows(store, False))
         self.post_message(RowsLoaded(everything, today, version, select))
