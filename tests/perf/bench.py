@@ -158,24 +158,42 @@ MINIMAL_APP = textwrap.dedent(
 
 # -- headless ------------------------------------------------------------------------
 
-HEADLESS_APP = textwrap.dedent(
+# Headless: each script prints the wall-clock time of the first frame drawn with
+# its first row (or its text) on the virtual screen; the parent subtracts the time
+# it started the process.
+FIRST_FRAME_HOOK = """
+import time
+from textual.screen import Screen
+_refresh = Screen._compositor_refresh
+def _timed_refresh(screen):
+    _refresh(screen)
+    if not drawn and shown(screen):
+        drawn.append(time.time())
+        screen.app.exit()
+drawn = []
+Screen._compositor_refresh = _timed_refresh
+"""
+HEADLESS_APP = FIRST_FRAME_HOOK + textwrap.dedent(
     """
     import asyncio, sys, datetime as dt
     from pathlib import Path
     from aliret_tui.timesource import TimeSource
     from aliret_tui.tui.app import AliretApp
     from aliret_tui.tui.widgets.orders_table import OrdersTable
+    def shown(screen):
+        tables = screen.query(OrdersTable)
+        return bool(tables) and bool(tables.first().rows)
     async def main():
         app = AliretApp.with_first_rows(db_path=Path(sys.argv[1]),
                         time=TimeSource(frozen_at=dt.datetime(2026, 11, 29, 10, 30)))
         async with app.run_test(size=(120, 36)) as pilot:
-            while not (app.screen.query(OrdersTable) and app.screen.query_one(OrdersTable).rows):
-                await asyncio.sleep(0.005)
-            await pilot.pause()
+            while not drawn:
+                await asyncio.sleep(0.002)
     asyncio.run(main())
+    print(drawn[0])
     """
 )
-HEADLESS_MINIMAL = textwrap.dedent(
+HEADLESS_MINIMAL = FIRST_FRAME_HOOK + textwrap.dedent(
     """
     import asyncio
     from textual.app import App
@@ -183,13 +201,23 @@ HEADLESS_MINIMAL = textwrap.dedent(
     class Hello(App):
         def compose(self):
             yield Static("hello minimal")
+    def shown(screen):
+        return bool(screen.query(Static))
     async def main():
-        app = Hello()
-        async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
+        async with Hello().run_test(size=(120, 36)) as pilot:
+            while not drawn:
+                await asyncio.sleep(0.002)
     asyncio.run(main())
+    print(drawn[0])
     """
 )
+
+
+def until_printed_time(command: list[str]) -> float:
+    """ms from starting ``command`` to the wall-clock time it prints."""
+    start = time.time()
+    done = subprocess.run(command, env=ENV, capture_output=True, text=True, check=True)
+    return (float(done.stdout.split()[0]) - start) * 1000
 
 
 class FrameClock:
@@ -303,6 +331,7 @@ async def interactive(path: Path, runs: int) -> dict[str, float]:
             assert chat.item_count >= 2000
             await pilot.press("escape")
             await settle(pilot, app)
+            await pilot.pause(1.0)  # a look at the dashboard before the next order
     return {name: statistics.median(values) for name, values in results.items()}
 
 
@@ -357,8 +386,8 @@ def main() -> None:
         limit = 2 if size <= 10_000 else 3
         script = [PYTHON, "-c", HEADLESS_APP, str(path)]
         value, base = median_pair(
-            lambda script=script: timed(script),
-            lambda: timed([PYTHON, "-c", HEADLESS_MINIMAL]),
+            lambda script=script: until_printed_time(script),
+            lambda: until_printed_time([PYTHON, "-c", HEADLESS_MINIMAL]),
             runs,
         )
         rows.append(Row(f"dashboard first row, headless, {size:,} (vs minimal app)", value,

@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from aliret_tui.store.csv_columns import REQUIRED_CSV_COLUMNS
-from aliret_tui.tui.memory import spare_long_lived_objects
+from aliret_tui.tui.memory import tidy_memory
 from aliret_tui.tui.view import (
     URGENCY_SORT,
     Filter,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from aliret_tui.tui.app import AliretApp
 
 POLL_SECONDS = 1.0  # outside changes show within about a second
+TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading or coming back
 
 NO_ORDERS_MESSAGE = (
     "No orders yet.",
@@ -160,7 +161,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.seen_data_version = message.data_version
         self.loaded = message.complete
         if message.complete:
-            spare_long_lived_objects()
+            self.set_timer(TIDY_AFTER_SECONDS, self._tidy_memory_if_still_here)
         self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
         self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
         self.refresh_view(keep_order_id=message.select)
@@ -262,6 +263,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def _back_from_order(self, _: None) -> None:
         self._reload_if_changed()
+        self.set_timer(TIDY_AFTER_SECONDS, self._tidy_memory_if_still_here)
+
+    def _tidy_memory_if_still_here(self) -> None:
+        if self.is_current:
+            tidy_memory()
 
     # -- actions -----------------------------------------------------------------
 
