@@ -2,54 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-TODAY = "2026-03-10"
-
-
-def _executable() -> str:
-    beside_python = Path(sys.executable).with_name("aliret-tui")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("aliret-tui")
-    assert found, "aliret-tui is not installed (pip install -e .)"
-    return found
-
-
-EXE = _executable()
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-    @property
-    def out_lines(self) -> list[str]:
-        return self.out.splitlines()
+from support.cli import TODAY, Result, run_cli
 
 
 class Cli:
     """``cli("add", "1", "--title", ...)`` runs ``aliret-tui --db DB --today TODAY add 1 ...``."""
 
-    def __init__(self, db: Path | None, cwd: Path, env: dict[str, str] | None = None):
+    def __init__(self, db: Path | None, cwd: Path):
         self.db = db
         self.cwd = cwd
-        self.env = env
 
     def __call__(
         self,
@@ -59,27 +26,8 @@ class Cli:
         env: dict[str, str] | None = None,
         stdin: str | None = None,
     ) -> Result:
-        argv = [EXE]
         chosen_db = self.db if db is True else db
-        if chosen_db:
-            argv += ["--db", str(chosen_db)]
-        if today:
-            argv += ["--today", today]
-        argv += list(args)
-        environment = dict(os.environ if self.env is None else self.env)
-        environment.update(env or {})
-        environment.setdefault("PYTHONIOENCODING", "utf-8")
-        done = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            cwd=self.cwd,
-            env=environment,
-            input=stdin,
-            timeout=120,
-        )
-        return Result(done.returncode, done.stdout, done.stderr)
+        return run_cli(chosen_db or None, *args, today=today, cwd=self.cwd, env=env, stdin=stdin)
 
     def add(
         self,

@@ -1,5 +1,5 @@
-"""Shared by the durability tests: running the CLI, reading SQLite files directly,
-and running a command as an unprivileged user.
+"""Shared by the durability tests: checking the CLI's refusals, reading SQLite files
+directly, and running a command as an unprivileged user (``support.cli`` runs it).
 
 Nothing here goes through the store to check the store: databases are read with
 plain ``sqlite3`` connections.
@@ -9,74 +9,14 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
-import sqlite3
 import stat
-import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from support.cli import Result
+from support.sqlite_files import connect
+
 HERE = Path(__file__).resolve().parent
-TODAY = "2026-03-10"
-
-
-def _executable() -> str:
-    beside_python = Path(sys.executable).with_name("aliret-tui")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("aliret-tui")
-    assert found, "aliret-tui is not installed (pip install -e .)"
-    return found
-
-
-EXE = _executable()
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-def run_cli(
-    db: Path | str | None,
-    *args: str,
-    today: str | None = TODAY,
-    cwd: Path | None = None,
-    preexec_fn: Callable[[], None] | None = None,
-    argv0: list[str] | None = None,
-    env: dict[str, str] | None = None,
-    stdin: str | None = None,
-) -> Result:
-    """``aliret-tui --db DB --today TODAY ARGS`` as a user would type it."""
-    argv = list(argv0 or [EXE])
-    if db is not None:
-        argv += ["--db", str(db)]
-    if today:
-        argv += ["--today", today]
-    argv += list(args)
-    environment = dict(os.environ)
-    environment.update(env or {})
-    environment.setdefault("PYTHONIOENCODING", "utf-8")
-    done = subprocess.run(
-        argv,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=environment,
-        input=stdin,
-        timeout=120,
-        preexec_fn=preexec_fn,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
 
 
 def assert_one_error_line(result: Result, *fragments: str) -> str:
@@ -94,33 +34,10 @@ def assert_one_error_line(result: Result, *fragments: str) -> str:
 # -- reading SQLite files directly ------------------------------------------------
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    if readonly:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    return sqlite3.connect(path)
-
-
 def pragma_check(path: Path, which: str = "integrity_check") -> list[str]:
     conn = connect(path, readonly=True)
     try:
         return [row[0] for row in conn.execute(f"PRAGMA {which}")]
-    finally:
-        conn.close()
-
-
-def dump_database(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, read through a separate read-only connection."""
-    conn = connect(path, readonly=True)
-    try:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            name: conn.execute(f'SELECT * FROM "{name}" ORDER BY 1').fetchall() for name in names
-        }
     finally:
         conn.close()
 

@@ -18,16 +18,15 @@ import pytest
 from durability.helpers import (
     assert_one_error_line,
     checkpoint,
-    connect,
-    dump_database,
     mode,
     order_ids,
     pragma_check,
-    run_cli,
     set_user_version,
     user_tables,
     user_version,
 )
+from support.cli import run_cli
+from support.sqlite_files import connect, dump_database
 
 import aliret_tui.store.store as store_module
 from aliret_tui.domain.models import OrderFacts, parse

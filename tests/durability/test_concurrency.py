@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from durability.helpers import HERE, connect, dump_database, pragma_check, run_cli
+from durability.helpers import HERE, pragma_check
+from support.cli import run_cli
+from support.sqlite_files import connect, dump_database
 from support.tui import FROZEN, add, screen_text, settle
 
 from aliret_tui.domain.models import EventInput, OrderFacts, parse

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from durability.crash_writer import single_facts
-from durability.helpers import HERE, connect
+from durability.helpers import HERE
+from support.sqlite_files import connect
 
 from aliret_tui.domain.evidence import checklist_for
 from aliret_tui.domain.vocabulary import Reason

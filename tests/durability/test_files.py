@@ -24,10 +24,10 @@ from durability.helpers import (
     order_ids,
     pragma_check,
     root_cannot_drop_privileges,
-    run_cli,
     set_user_version,
     unprivileged_argv,
 )
+from support.cli import run_cli
 
 from aliret_tui.domain.models import OrderFacts, parse
 from aliret_tui.store.store import Store

@@ -35,7 +35,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
-from support.hostile import Ran, assert_terminal_safe, executable, file_digest, run_in_process
+from support.cli import EXE
+from support.hostile import Ran, assert_terminal_safe, file_digest, run_in_process
 from support.tui import add, event
 
 from aliret_tui.domain import fields
@@ -900,7 +901,7 @@ def test_add_refuses_text_that_is_not_utf8(tmp_path, option):
     before = file_digest(db)
     values = {"--title": b"Lamp", "--store": b"Shop", "--note": b"note"}
     values[option] = b"bad \xff\xfe byte"
-    argv = [executable().encode(), b"--db", str(db).encode(), b"--today", TODAY.encode(),
+    argv = [EXE.encode(), b"--db", str(db).encode(), b"--today", TODAY.encode(),
             b"add", b"SECOND", b"--price", b"1", b"--currency", b"USD"]  # fmt: skip
     for name, value in values.items():
         argv += [name.encode(), value]

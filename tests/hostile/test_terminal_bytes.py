@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.cli import EXE
 from support.hostile import (
     DISPUTE,
-    executable,
     fill_store,
     unsafe_terminal_bytes,
     write_uncleaned,
@@ -72,7 +72,7 @@ def _run_in_pty(db: Path, tmp: Path, env_extra: dict[str, str]) -> Session:
     }
     env.pop("TEXTUAL", None)  # no devtools
     process = subprocess.Popen(
-        [executable(), "--db", str(db), "--today", TODAY.isoformat()],
+        [EXE, "--db", str(db), "--today", TODAY.isoformat()],
         stdin=slave,
         stdout=slave,
         stderr=slave,

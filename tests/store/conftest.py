@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.sqlite_files import dump_database
 
 from aliret_tui.domain.models import EventInput, OrderFacts, parse
 from aliret_tui.store.store import Store
@@ -63,23 +63,6 @@ def event() -> Callable[..., EventInput]:
         return parse(EventInput, {"kind": kind, **values}, today=TODAY)
 
     return make
-
-
-def dump_database(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, read through a separate connection."""
-    conn = sqlite3.connect(path)
-    try:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            name: conn.execute(f'SELECT * FROM "{name}" ORDER BY 1').fetchall() for name in names
-        }
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import subprocess
-import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+
+from support.cli import EXE
 
 # -- the corpus -------------------------------------------------------------------------
 
@@ -156,15 +156,6 @@ def unsafe_terminal_bytes(data: bytes) -> list[str]:
 # -- running the CLI --------------------------------------------------------------------------
 
 
-def executable() -> str:
-    beside_python = Path(sys.executable).with_name("aliret-tui")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("aliret-tui")
-    assert found, "aliret-tui is not installed (pip install -e .)"
-    return found
-
-
 @dataclass(frozen=True)
 class Ran:
     argv: tuple[str, ...]
@@ -186,7 +177,7 @@ class Ran:
 def run_subprocess(
     db: Path, today: str, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> Ran:
-    argv = (executable(), "--db", str(db), "--today", today, *args)
+    argv = (EXE, "--db", str(db), "--today", today, *args)
     environment = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     done = subprocess.run(
         argv,
