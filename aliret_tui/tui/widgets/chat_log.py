@@ -109,7 +109,7 @@ class ChatLog(VariableList):
         self.refresh_items()
         self.refresh_bindings()
 
-    def item_height(self, index: int, width: int) -> int:
+    def count_item_lines(self, index: int, width: int) -> int:
         """Header, wrapped text and a blank line, without building any Text."""
         return 2 + len(wrap_plain(self.messages[index].text, _text_width(width)))
 

@@ -263,8 +263,8 @@ class VariableList(VirtualList):
 
     Subclasses implement ``build_item(index, width)``, returning the item's
     lines. Only the items on screen are built (and kept while the width holds);
-    ``item_height`` tells the others' heights, and a subclass with thousands of
-    items overrides it with something cheaper than building them.
+    ``count_item_lines`` tells the others' heights, and a subclass with thousands
+    of items overrides it with something cheaper than building them.
     """
 
     KEEP_BUILT = 400  # items kept built; more are rebuilt when scrolled back to
@@ -278,11 +278,10 @@ class VariableList(VirtualList):
     def build_item(self, index: int, width: int) -> list[Text]:
         raise NotImplementedError
 
-    def item_height(self, index: int, width: int) -> int:
+    def count_item_lines(self, index: int, width: int) -> int:
         return len(self.item_lines(index, width))
 
-    def item_lines(self, index: int, width: int | None = None) -> list[Text]:
-        width = self.line_width if width is None else width
+    def item_lines(self, index: int, width: int) -> list[Text]:
         lines = self._built.get(index)
         if lines is None:
             if len(self._built) >= self.KEEP_BUILT:
@@ -305,7 +304,7 @@ class VariableList(VirtualList):
         self._layout_width = width
         self._tops = [0]
         for index in range(self.item_count):
-            self._tops.append(self._tops[-1] + max(self.item_height(index, width), 1))
+            self._tops.append(self._tops[-1] + max(self.count_item_lines(index, width), 1))
         self.virtual_size = Size(0, self.header_height + self._tops[-1])
 
     @property
