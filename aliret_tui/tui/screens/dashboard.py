@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -86,6 +87,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.sort_by = URGENCY_SORT
         self.descending = False
         self._applicable_keys: tuple[bool, bool] | None = None
+        self._tidy_timer: Timer | None = None
 
     @property
     def aliret(self) -> AliretApp:
@@ -119,8 +121,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.watch(self.app, "now", self._tick, init=False)
         first_rows = self.aliret.take_first_rows()
         if first_rows is not None:
-            today = self.aliret.time.today()
-            self._show(RowsLoaded(first_rows, today, None, complete=False))
+            self._show(RowsLoaded(first_rows, self.aliret.time.today(), None, complete=False))
         self.load(first_rows_shown=first_rows is not None)
         self.set_interval(POLL_SECONDS, self._reload_if_changed)
 
@@ -161,7 +162,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.seen_data_version = message.data_version
         self.loaded = message.complete
         if message.complete:
-            self.set_timer(TIDY_AFTER_SECONDS, self._tidy_memory_if_still_here)
+            self._tidy_memory_soon()
         self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
         self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
         self.refresh_view(keep_order_id=message.select)
@@ -263,9 +264,16 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def _back_from_order(self, _: None) -> None:
         self._reload_if_changed()
-        self.set_timer(TIDY_AFTER_SECONDS, self._tidy_memory_if_still_here)
+        self._tidy_memory_soon()
+
+    def _tidy_memory_soon(self) -> None:
+        """One tidy after the last of several calls (coming back, then reloading)."""
+        if self._tidy_timer is not None:
+            self._tidy_timer.stop()
+        self._tidy_timer = self.set_timer(TIDY_AFTER_SECONDS, self._tidy_memory_if_still_here)
 
     def _tidy_memory_if_still_here(self) -> None:
+        self._tidy_timer = None
         if self.is_current:
             tidy_memory()
 
