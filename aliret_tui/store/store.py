@@ -648,8 +648,9 @@ def check_restorable(source: Path) -> None:
         raise StoreError(f"{source}: is damaged ({verdict}); not restored")
     conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        _refuse_foreign_schema(Database(conn), source)
-        if "orders" not in Database(conn).table_names():
+        database = Database(conn)
+        _refuse_foreign_schema(database, source)
+        if "orders" not in database.table_names():
             raise StoreError(f"{source}: holds no aliret-tui data")
     finally:
         conn.close()
