@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 DEFAULT = "default"
 MAX_POLICY_DAYS = 3650
 DEFAULT_THEME = "textual-dark"
+DEFAULT_CRITICAL_DAYS = 2
+DEFAULT_SOON_DAYS = 7
+DEFAULT_CHECK_DAYS = 7
+DEFAULT_ALARM_DAYS_BEFORE = (2, 0)
+DEFAULT_ALARM_TIME = "09:00"
 # Patterns are compiled where used: most runs read no config file at all.
 _KEY_NAME = r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$"
 _CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -55,11 +60,11 @@ class Settings:
         policy: Policy = DEFAULT_POLICY,
         theme: str = DEFAULT_THEME,
         keys: dict[str, str] | None = None,
-        critical_days: int = 2,
-        soon_days: int = 7,
-        check_days: int = 7,
-        alarm_days_before: tuple[int, ...] = (2, 0),
-        alarm_time: str = "09:00",
+        critical_days: int = DEFAULT_CRITICAL_DAYS,
+        soon_days: int = DEFAULT_SOON_DAYS,
+        check_days: int = DEFAULT_CHECK_DAYS,
+        alarm_days_before: tuple[int, ...] = DEFAULT_ALARM_DAYS_BEFORE,
+        alarm_time: str = DEFAULT_ALARM_TIME,
         path: str | Path | None = None,
         origins: dict[str, str] | None = None,
     ):
@@ -115,11 +120,11 @@ def parse_settings(data: dict, path: Path | str) -> Settings:
     settings = Settings(
         theme=reader.text("theme", DEFAULT_THEME),
         keys=reader.keys(),
-        critical_days=reader.days("urgency", "critical_days", 2),
-        soon_days=reader.days("urgency", "soon_days", 7),
-        check_days=reader.days("check", "days", 7),
+        critical_days=reader.days("urgency", "critical_days", DEFAULT_CRITICAL_DAYS),
+        soon_days=reader.days("urgency", "soon_days", DEFAULT_SOON_DAYS),
+        check_days=reader.days("check", "days", DEFAULT_CHECK_DAYS),
         alarm_days_before=reader.alarm_days(),
-        alarm_time=reader.clock_time("calendar", "alarm_time", "09:00"),
+        alarm_time=reader.clock_time("calendar", "alarm_time", DEFAULT_ALARM_TIME),
         policy=reader.policy(),
         path=path,
         origins=reader.origins,
@@ -196,7 +201,7 @@ class _Reader:
     def alarm_days(self) -> tuple[int, ...]:
         value = self._take("calendar", "alarm_days_before")
         if value is None:
-            return (2, 0)
+            return DEFAULT_ALARM_DAYS_BEFORE
         key = "calendar.alarm_days_before"
         if not isinstance(value, list):
             raise ConfigError(
