@@ -109,17 +109,17 @@ def inspection_deadline(
     local_return: bool,
     policy: Policy,
 ) -> dt.date | None:
-    """The buyer-protection date wins; else delivery plus the window."""
-    if protection_ends is not None:
-        return protection_ends
+    """Before delivery, the buyer-protection date. Once delivered, the earlier of
+    that date and delivery plus the window: a tracker must never make the buyer late."""
     if delivered_on is None:
-        return None
+        return protection_ends
     days = (
         window_days
         if window_days is not None
         else policy.window_days_for(local_return=local_return)
     )
-    return delivered_on + dt.timedelta(days=days)
+    by_window = delivered_on + dt.timedelta(days=days)
+    return by_window if protection_ends is None else min(protection_ends, by_window)
 
 
 def running_clock(
@@ -136,6 +136,8 @@ def running_clock(
 ) -> Clock | None:
     """The one clock running in this state, or None (closed, or no buyer clock)."""
     state = OrderState(state)
+    if state is OrderState.WINDOW_OPEN and delivered_on is None:
+        return None  # delivered on a date nobody knows yet: never guess a deadline
     if state in (OrderState.IN_TRANSIT, OrderState.WINDOW_OPEN):
         deadline = inspection_deadline(
             delivered_on=delivered_on,

@@ -13,9 +13,10 @@ from decimal import Decimal, InvalidOperation
 from aliret_tui.domain.iso import COUNTRIES, CURRENCIES, minor_units
 from aliret_tui.errors import UserError
 from aliret_tui.sanitize import Cleaned, clean_line, clean_multiline, is_valid_unicode
-from aliret_tui.timesource import parse_iso_date
+from aliret_tui.timesource import EARLIEST_DATE, LATEST_DATE, parse_iso_date
 
 MAX_ORDER_ID = 64
+ALIEXPRESS_ID_DIGITS = 12  # order numbers have 15 or 16; shorter ones are kept as typed
 MAX_LINE_TEXT = 20_000  # titles and store names
 MAX_SHORT_TEXT = 200  # tracking numbers, carriers
 MAX_LONG_TEXT = 200_000  # notes and chat messages
@@ -106,7 +107,16 @@ def long_text(
 
 
 def order_id(value: object, notes: TextNotes | None = None) -> str:
-    return line_text("order_id", value, required=True, max_length=MAX_ORDER_ID, notes=notes)
+    text = line_text("order_id", value, required=True, max_length=MAX_ORDER_ID, notes=notes)
+    return _aliexpress_digits(text) or text
+
+
+def _aliexpress_digits(text: str) -> str | None:
+    """An AliExpress number as people copy it ("8175 1234-5678 9012Copy"), as digits;
+    None for anything shorter, which is kept as typed."""
+    digits = text.removesuffix("Copy").replace(" ", "").replace("-", "").replace("\u00a0", "")
+    is_number = digits.isascii() and digits.isdigit() and len(digits) >= ALIEXPRESS_ID_DIGITS
+    return digits if is_number else None
 
 
 def currency(value: object, field: str = "currency") -> str:
@@ -169,8 +179,12 @@ def date(value: object, field: str) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise FieldError(
+                field, f"{value} is out of range (years {EARLIEST_DATE.year}-{LATEST_DATE.year})"
+            )
         return value
     if not isinstance(value, str):
         raise FieldError(field, "must be a date as YYYY-MM-DD")
@@ -202,6 +216,25 @@ def window_days(value: object) -> int | None:
             "window_days", f"must be between 1 and {MAX_WINDOW_DAYS} days (got {days})"
         )
     return days
+
+
+def line_positions(value: object, field: str = "lines") -> tuple[int, ...]:
+    """Order lines by number: "1,3", "1 3" or [1, 3]; sorted, each once."""
+    if value is None or value == "" or value == ():
+        return ()
+    parts = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple):
+        raise FieldError(field, "must be line numbers such as 1,3")
+    positions = set()
+    for part in parts:
+        if isinstance(part, bool) or not str(part).strip().isdigit():
+            shown = clean_line(str(part)).text[:20]
+            raise FieldError(field, f"must be line numbers such as 1,3 (got {shown!r})")
+        number = int(str(part))
+        if not 1 <= number <= 10_000:
+            raise FieldError(field, f"line {number} does not exist")
+        positions.add(number)
+    return tuple(sorted(positions))
 
 
 def boolean(value: object, field: str) -> bool:

@@ -26,7 +26,7 @@ from aliret_tui.domain import fields
 from aliret_tui.domain.clocks import Clock, running_clock
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.policy import Policy
-from aliret_tui.domain.states import EXPIRED_WINDOW_LABEL, OrderState
+from aliret_tui.domain.states import DELIVERY_UNKNOWN_LABEL, EXPIRED_WINDOW_LABEL, OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
 from aliret_tui.sanitize import clean_line
 
@@ -156,6 +156,11 @@ class ReturnShipment(Record):
     shipped_on: dt.date | None = None
     delivered_on: dt.date | None = None
 
+    @field_validator("tracking", "carrier", mode="before")
+    @classmethod
+    def _short(cls, value: Any, info: ValidationInfo) -> str:
+        return _short_text(value, info)
+
 
 class Refund(Record):
     due_since: dt.date | None = None  # the day the refund clock started
@@ -186,7 +191,8 @@ class Order(OrderFacts):
     state: OrderState = OrderState.IN_TRANSIT
     clock_since: dt.date | None = None
     archived: bool = False
-    version: int = Field(1, ge=1, le=MAX_INTEGER)
+    delivery_unknown: bool = False  # delivered, but no source said on which day
+    version: int = Field(1, ge=1, le=MAX_INTEGER, strict=True)
     created_at: str = ""
     updated_at: str = ""
     dispute: Dispute | None = None
@@ -211,6 +217,8 @@ class Order(OrderFacts):
         )
 
     def state_label(self, policy: Policy, today: dt.date) -> str:
+        if self.state is OrderState.WINDOW_OPEN and self.delivered_on is None:
+            return DELIVERY_UNKNOWN_LABEL
         clock = self.clock(policy)
         if clock is not None and clock.is_expired(today):
             return EXPIRED_WINDOW_LABEL
@@ -239,7 +247,31 @@ class Event(Record):
     tracking: str = ""
     carrier: str = ""
     amount: Decimal | None = None
+    lines: tuple[int, ...] = ()  # open_dispute: the order lines it is about
     recorded_at: str = ""
+    source: str = ""  # where an imported event came from; empty when recorded here
+
+    @field_validator("tracking", "carrier", mode="before")
+    @classmethod
+    def _short(cls, value: Any, info: ValidationInfo) -> str:
+        return _short_text(value, info)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: Any, info: ValidationInfo) -> str:
+        return fields.long_text("note", value, notes=_notes(info))
+
+    @field_validator("source", "recorded_at", mode="before")
+    @classmethod
+    def _line(cls, value: Any, info: ValidationInfo) -> str:
+        return fields.line_text(info.field_name or "", value, max_length=500, notes=_notes(info))
+
+
+def _short_text(value: Any, info: ValidationInfo) -> str:
+    """A tracking number or a carrier: one cleaned line, short."""
+    return fields.line_text(
+        info.field_name or "", value, max_length=fields.MAX_SHORT_TEXT, notes=_notes(info)
+    )
 
 
 class EventInput(Record):
@@ -253,6 +285,12 @@ class EventInput(Record):
     carrier: str = ""
     amount: Decimal | None = None
     note: str = ""
+    lines: tuple[int, ...] = ()  # open_dispute: the order lines it is about (positions)
+
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _lines(cls, value: Any) -> tuple[int, ...]:
+        return fields.line_positions(value)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -281,9 +319,7 @@ class EventInput(Record):
     @field_validator("tracking", "carrier", mode="before")
     @classmethod
     def _short(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.line_text(
-            info.field_name or "", value, max_length=fields.MAX_SHORT_TEXT, notes=_notes(info)
-        )
+        return _short_text(value, info)
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -312,14 +348,17 @@ class ChatMessage(Record):
     @classmethod
     def _sent_at(cls, value: Any) -> dt.datetime:
         if isinstance(value, dt.datetime):
-            return value.replace(second=0, microsecond=0, tzinfo=None)
-        try:
-            return dt.datetime.strptime(str(value).strip(), MINUTE_FORMAT)
-        except ValueError:
-            shown = clean_line(str(value)).text[:30]
-            raise FieldError(
-                "sent_at", f"must be a time as YYYY-MM-DD HH:MM (got {shown!r})"
-            ) from None
+            moment = value.replace(second=0, microsecond=0, tzinfo=None)
+        else:
+            try:
+                moment = dt.datetime.strptime(str(value).strip(), MINUTE_FORMAT)
+            except ValueError:
+                shown = clean_line(str(value)).text[:30]
+                raise FieldError(
+                    "sent_at", f"must be a time as YYYY-MM-DD HH:MM (got {shown!r})"
+                ) from None
+        fields.date(moment.date(), "sent_at")  # years 2000-2999, as every date
+        return moment
 
     @field_validator("text", mode="before")
     @classmethod
@@ -334,9 +373,19 @@ class ChatMessage(Record):
 class Attachment(Record):
     id: int | None = Field(None, ge=1, le=MAX_INTEGER)
     path: str
-    size: int = Field(ge=0, le=MAX_INTEGER)
-    sha256: str
+    size: int = Field(ge=0, le=MAX_INTEGER, strict=True)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     attached_at: str
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _path(cls, value: Any, info: ValidationInfo) -> str:
+        return fields.line_text("path", value, required=True, max_length=4096, notes=_notes(info))
+
+    @field_validator("attached_at", mode="before")
+    @classmethod
+    def _attached_at(cls, value: Any) -> str:
+        return fields.line_text("attached_at", value, max_length=40)
 
 
 class EvidenceItem(Record):
@@ -364,10 +413,42 @@ class EvidenceItem(Record):
         return self.done or bool(self.attachments)
 
 
+class OrderLine(Record):
+    """One item of a multi-item order; ``unit_price`` is per piece."""
+
+    position: int = Field(ge=1, le=10_000, strict=True)
+    title: str
+    quantity: int = Field(1, ge=1, le=100_000, strict=True)
+    unit_price: Decimal | None = Field(None, gt=0, lt=fields.MAX_AMOUNT)
+    attributes: str = ""
+    product_url: str = ""
+    line_id: str = ""
+    free_return: bool = False
+    disputed: bool = False
+
+    @field_validator("title", "attributes", "product_url", "line_id", mode="before")
+    @classmethod
+    def _line_text(cls, value: Any, info: ValidationInfo) -> str:
+        required = info.field_name == "title"
+        return fields.line_text(
+            info.field_name or "", value, required=required, max_length=2000, notes=_notes(info)
+        )
+
+    def describe(self, currency: str) -> str:
+        """'2 × Phone case (Color: Black) · 4.99 USD each'; a disputed line says so."""
+        text = f"{self.quantity} × {self.title}"
+        if self.attributes:
+            text += f" ({self.attributes})"
+        if self.unit_price is not None:
+            text += f" · {self.unit_price} {currency} each"
+        return text + (" · disputed" if self.disputed else "")
+
+
 class OrderRecord(Record):
     """Everything kept about one order: what the detail screen and the JSON export hold."""
 
     order: Order
+    lines: tuple[OrderLine, ...] = ()
     events: tuple[Event, ...] = ()
     messages: tuple[ChatMessage, ...] = ()
     evidence: tuple[EvidenceItem, ...] = ()

@@ -62,6 +62,9 @@ RULES: tuple[Rule, ...] = (
          f"{GUIDE}, 'Free Return? Yes, Sometimes!' table"),
 )  # fmt: skip
 
+# Bumped when the way deadlines are computed changes (2: once delivered, the
+# earlier of the protection date and delivery plus the window).
+DEADLINE_RULES_VERSION = 2
 # The rules deadlines are computed from: stored deadlines are recomputed when these change.
 DEADLINE_RULES = (
     "inspection_window_days",
@@ -121,8 +124,10 @@ class Policy:
         return self.local_return_window_days if local_return else self.inspection_window_days
 
     def deadline_fingerprint(self) -> str:
-        """Identifies the numbers that stored deadlines were computed with."""
-        return "-".join(str(getattr(self, name)) for name in DEADLINE_RULES)
+        """Identifies the numbers, and the version of the rules, that stored
+        deadlines were computed with: a change to either recomputes them."""
+        numbers = "-".join(str(getattr(self, name)) for name in DEADLINE_RULES)
+        return f"{DEADLINE_RULES_VERSION}:{numbers}"
 
 
 DEFAULT_POLICY = Policy()

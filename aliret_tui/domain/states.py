@@ -18,6 +18,7 @@ class OrderState(StrEnum):
     REFUNDED = "refunded"
     MEDIATION_LOST = "mediation_lost"
     CANCELLED = "cancelled"
+    ORDER_CANCELLED = "order_cancelled"  # closed before delivery, no dispute
 
     @property
     def label(self) -> str:
@@ -41,13 +42,22 @@ STATE_LABELS = {
     OrderState.REFUNDED: "refunded",
     OrderState.MEDIATION_LOST: "mediation lost",
     OrderState.CANCELLED: "dispute cancelled",
+    OrderState.ORDER_CANCELLED: "order cancelled",
 }
 
 # Shown instead of "window open" once the inspection window has passed unused.
 EXPIRED_WINDOW_LABEL = "window expired"
+# Shown instead of "window open" for an order delivered on a date nobody knows yet.
+DELIVERY_UNKNOWN_LABEL = "delivered · date unknown"
 
 CLOSED_STATES = frozenset(
-    {OrderState.KEPT, OrderState.REFUNDED, OrderState.MEDIATION_LOST, OrderState.CANCELLED}
+    {
+        OrderState.KEPT,
+        OrderState.REFUNDED,
+        OrderState.MEDIATION_LOST,
+        OrderState.CANCELLED,
+        OrderState.ORDER_CANCELLED,
+    }
 )
 DISPUTE_OPEN_STATES = frozenset(
     {

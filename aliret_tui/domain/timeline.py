@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aliret_tui.domain.deadline_rule import Origins, origin_of
 from aliret_tui.domain.models import Event, Order
 from aliret_tui.domain.vocabulary import EventKind
 
@@ -21,26 +22,38 @@ def event_details(event: Event, currency: str) -> str:
         parts.append(f"tracking: {event.tracking}{carrier}")
     if event.amount is not None:
         parts.append(f"amount: {event.amount} {currency}")
+    if event.lines:
+        parts.append("lines: " + ", ".join(str(number) for number in event.lines))
     return "; ".join(parts)
 
 
-def timeline_lines(order: Order, events: Iterable[Event]) -> list[tuple[str, str, str]]:
-    """(date, what happened, note) from the order date onwards, oldest first."""
+def timeline_lines(
+    order: Order, events: Iterable[Event], origins: Origins | None = None
+) -> list[tuple[str, str, str]]:
+    """(date, what happened, note) from the order date onwards, oldest first;
+    what an import brought says where it came from."""
     lines: list[tuple[str, str, str]] = []
     if order.ordered_on:
-        lines.append((order.ordered_on.isoformat(), "Ordered", ""))
+        lines.append((order.ordered_on.isoformat(), "Ordered", _imported(origins, "ordered_on")))
     delivered_by_event = any(event.kind is EventKind.DELIVERED for event in events)
     if order.delivered_on and not delivered_by_event:
-        lines.append((order.delivered_on.isoformat(), "Delivered", ""))
+        delivered = order.delivered_on.isoformat()
+        lines.append((delivered, "Delivered", _imported(origins, "delivered_on")))
     for event in events:
         details = event_details(event, order.currency)
         what = event.kind.label + (f" — {details}" if details else "")
-        lines.append((event.on.isoformat(), what, event.note))
+        note = "\n".join(filter(None, (f"from {event.source}" if event.source else "", event.note)))
+        lines.append((event.on.isoformat(), what, note))
     lines.sort(key=lambda line: line[0])  # stable: same-day entries keep their order
     return lines
 
 
-def timeline_text(order: Order, events: Iterable[Event]) -> str:
+def _imported(origins: Origins | None, field: str) -> str:
+    origin = origin_of(origins, field)
+    return "" if origin == "typed" else origin
+
+
+def timeline_text(order: Order, events: Iterable[Event], origins: Origins | None = None) -> str:
     events = list(events)
     header = [
         f"Order {order.order_id}: {order.title}",
@@ -48,7 +61,7 @@ def timeline_text(order: Order, events: Iterable[Event]) -> str:
         "",
     ]
     body = []
-    for day, what, note in timeline_lines(order, events):
+    for day, what, note in timeline_lines(order, events, origins):
         body.append(f"{day}  {what}")
         body.extend(f"            {line}" for line in note.splitlines())
     return "\n".join(header + body) + "\n"

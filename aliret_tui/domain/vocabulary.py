@@ -22,6 +22,7 @@ class EventKind(StrEnum):
     RETURN_DELIVERED = "return_delivered"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
+    ORDER_CANCELLED = "order_cancelled"
 
     @property
     def label(self) -> str:
@@ -42,6 +43,7 @@ EVENT_LABELS = {
     EventKind.RETURN_DELIVERED: "Return delivered to seller",
     EventKind.REFUNDED: "Refunded",
     EventKind.CANCELLED: "Dispute cancelled",
+    EventKind.ORDER_CANCELLED: "Order cancelled before delivery",
 }
 
 

@@ -34,16 +34,24 @@ E = EventKind
 
 # The optional values each event takes; any other value given is refused.
 EVENT_FIELDS: dict[EventKind, frozenset[str]] = {
-    E.OPEN_DISPUTE: frozenset({"reason", "outcome"}),
+    E.OPEN_DISPUTE: frozenset({"reason", "outcome", "lines"}),
     E.SELLER_AGREED: frozenset({"amount"}),
     E.MEDIATION_WON: frozenset({"outcome", "amount"}),
     E.RETURN_SHIPPED: frozenset({"tracking", "carrier"}),
     E.REFUNDED: frozenset({"amount"}),
 }
-_OPTIONAL_VALUES = ("reason", "outcome", "tracking", "carrier", "amount")
+_OPTIONAL_VALUES = ("reason", "outcome", "tracking", "carrier", "amount", "lines")
 
 NO_CLOCK_STATES = frozenset(
-    {S.IN_MEDIATION, S.RETURN_SHIPPED, S.KEPT, S.REFUNDED, S.MEDIATION_LOST, S.CANCELLED}
+    {
+        S.IN_MEDIATION,
+        S.RETURN_SHIPPED,
+        S.KEPT,
+        S.REFUNDED,
+        S.MEDIATION_LOST,
+        S.CANCELLED,
+        S.ORDER_CANCELLED,
+    }
 )
 
 
@@ -76,9 +84,9 @@ def _is_allowed(kind: EventKind, order: Order, last_event: EventKind | None) -> 
     state = order.state
     dispute = order.dispute
     if kind is E.DELIVERED:
-        return order.delivered_on is None
+        return order.delivered_on is None and state is not S.ORDER_CANCELLED
     if kind is E.KEEP:
-        return state is S.WINDOW_OPEN and order.delivered_on is not None
+        return state is S.WINDOW_OPEN
     if kind is E.OPEN_DISPUTE:
         return state in (S.IN_TRANSIT, S.WINDOW_OPEN)
     if kind in (E.SELLER_AGREED, E.SELLER_REFUSED):
@@ -99,6 +107,8 @@ def _is_allowed(kind: EventKind, order: Order, last_event: EventKind | None) -> 
         return state is S.REFUND_PENDING
     if kind is E.CANCELLED:
         return state in DISPUTE_OPEN_STATES
+    if kind is E.ORDER_CANCELLED:
+        return state is S.IN_TRANSIT and order.delivered_on is None and dispute is None
     raise AssertionError(f"unhandled event {kind}")
 
 
@@ -110,6 +120,7 @@ def apply_event(
     last_event: Event | None,
     evidence_count: int = 0,
     existing_evidence: Sequence[EvidenceItem] = (),
+    line_count: int | None = None,
 ) -> Transition:
     """Check ``request`` against the order and return what recording it changes.
 
@@ -131,12 +142,13 @@ def apply_event(
     recorded.update(on=on)
 
     if kind is E.DELIVERED:
-        updates["delivered_on"] = on
+        updates.update(delivered_on=on, delivery_unknown=False)
         if order.state is S.IN_TRANSIT:
             updates["state"] = S.WINDOW_OPEN
     elif kind is E.KEEP:
         updates["state"] = S.KEPT
     elif kind is E.OPEN_DISPUTE:
+        _check_lines(request.lines, line_count)
         reason = _dispute_reason(order, request.reason)
         outcome = request.outcome or _default_outcome(reason)
         recorded.update(reason=reason, outcome=outcome)
@@ -205,6 +217,8 @@ def apply_event(
         updates["dispute"] = _with(dispute, refund=refund)
     elif kind is E.CANCELLED:
         updates["state"] = S.CANCELLED
+    elif kind is E.ORDER_CANCELLED:
+        updates["state"] = S.ORDER_CANCELLED
 
     new_state = updates.get("state", order.state)
     if new_state in NO_CLOCK_STATES:
@@ -216,30 +230,45 @@ def apply_event(
 def check_consistent(order: Order) -> None:
     """Refuse an order the workflow could not have produced (from an import)."""
     state = order.state
-    before_dispute = state in (S.IN_TRANSIT, S.WINDOW_OPEN, S.KEPT)
+    before_dispute = state in (S.IN_TRANSIT, S.WINDOW_OPEN, S.KEPT, S.ORDER_CANCELLED)
     if order.dispute is None and not before_dispute:
         raise FieldError("dispute", f"an order that is {state.label!r} needs its dispute")
     if order.dispute is not None and before_dispute:
         raise FieldError("dispute", f"an order that is {state.label!r} has no dispute")
-    if state is S.WINDOW_OPEN and order.delivered_on is None:
+    if state is S.WINDOW_OPEN and order.delivered_on is None and not order.delivery_unknown:
         raise FieldError("delivered_on", "an order whose window is open was delivered")
+    if state is S.ORDER_CANCELLED and order.delivered_on is not None:
+        raise FieldError("delivered_on", "an order cancelled before delivery has no delivery")
 
 
 def with_facts(order: Order, facts: OrderFacts) -> Order:
     """The order with new facts. Setting or clearing the delivery date before any
     dispute moves it between 'in transit' and 'window open'."""
     updated = order.model_copy(update=dict(facts))
+    if updated.delivered_on is not None and updated.delivery_unknown:
+        updated = updated.model_copy(update={"delivery_unknown": False})
     if updated.state is S.IN_TRANSIT and updated.delivered_on is not None:
         return updated.model_copy(update={"state": S.WINDOW_OPEN})
     if updated.state is S.WINDOW_OPEN and updated.delivered_on is None:
+        if updated.delivery_unknown:
+            return updated
         return updated.model_copy(update={"state": S.IN_TRANSIT})
     return updated
+
+
+def with_delivery_unknown(order: Order) -> Order:
+    """The order delivered on a day no source gave: its window is open, but it has no
+    clock until the date is recorded. An order with a delivery date is left as it is."""
+    if order.delivered_on is not None:
+        return order
+    state = S.WINDOW_OPEN if order.state is S.IN_TRANSIT else order.state
+    return order.model_copy(update={"delivery_unknown": True, "state": state})
 
 
 def _refuse_unused_values(request: EventInput) -> None:
     accepted = EVENT_FIELDS.get(request.kind, frozenset())
     for name in _OPTIONAL_VALUES:
-        if getattr(request, name) not in (None, "") and name not in accepted:
+        if getattr(request, name) not in (None, "", ()) and name not in accepted:
             raise FieldError(name, f"is not used by the {request.kind} event")
 
 
@@ -256,10 +285,24 @@ def _check_date(
         raise FieldError("on", f"{on.isoformat()} is before {why}, {earliest.isoformat()}")
 
 
+def _check_lines(lines: Sequence[int], line_count: int | None) -> None:
+    """The lines a dispute is about must be lines of the order (None: not known here)."""
+    if not lines or line_count is None:
+        return
+    if line_count == 0:
+        raise FieldError("lines", "this order has no separate lines")
+    missing = [number for number in lines if number > line_count]
+    if missing:
+        raise FieldError(
+            "lines", f"line {missing[0]} does not exist (the order has lines 1-{line_count})"
+        )
+
+
 def _dispute_reason(order: Order, reason: Reason | None) -> Reason:
     if reason is None:
         raise FieldError("reason", "is required: " + ", ".join(Reason))
-    if order.delivered_on is None and reason is not Reason.NOT_RECEIVED:
+    arrived = order.delivered_on is not None or order.delivery_unknown
+    if not arrived and reason is not Reason.NOT_RECEIVED:
         raise FieldError(
             "reason",
             "the order is not delivered, so the reason can only be not_received "

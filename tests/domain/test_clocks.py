@@ -23,7 +23,7 @@ from aliret_tui.domain.clocks import (
 )
 from aliret_tui.domain.models import Dispute, Order, parse
 from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
-from aliret_tui.domain.states import EXPIRED_WINDOW_LABEL, OrderState
+from aliret_tui.domain.states import DELIVERY_UNKNOWN_LABEL, EXPIRED_WINDOW_LABEL, OrderState
 from aliret_tui.domain.vocabulary import Outcome, Reason
 
 S = OrderState
@@ -102,10 +102,10 @@ def test_explicit_window_days_wins_over_the_default_window():
 @pytest.mark.parametrize("local_return", [False, True])
 @pytest.mark.parametrize("window_days", [None, 7, 200])
 @pytest.mark.parametrize("protection_ends", [day(11, 5), day(11, 30), day(12, 31)])
-def test_protection_end_date_wins_over_delivery_plus_window(
+def test_once_delivered_the_earlier_of_protection_and_window_is_the_deadline(
     protection_ends, window_days, local_return
 ):
-    """Earlier or later than the computed window, the typed-in date is authoritative."""
+    """A tracker must never make the buyer late: the earlier date wins."""
     clock = clock_for(
         S.WINDOW_OPEN,
         delivered_on=day(11, 1),
@@ -115,9 +115,39 @@ def test_protection_end_date_wins_over_delivery_plus_window(
     )
     assert clock is not None
     assert clock.kind is K.INSPECTION
-    assert clock.deadline == protection_ends
+    days = window_days or (90 if local_return else 15)
+    assert clock.deadline == min(protection_ends, day(11, 1) + dt.timedelta(days=days))
     assert clock.awaiting_delivery is False
     assert clock.action(day(11, 2)) == "Inspect the item, then open a dispute or mark it kept"
+
+
+@pytest.mark.parametrize("window_days", [None, 10])
+def test_once_delivered_a_later_protection_date_gives_way_to_the_window(window_days):
+    """delivered 11-01: the window ends 11-16 (or 11-11), before protection on 12-20."""
+    clock = clock_for(
+        S.WINDOW_OPEN,
+        delivered_on=day(11, 1),
+        protection_ends=day(12, 20),
+        window_days=window_days,
+    )
+    assert clock is not None and clock.kind is K.INSPECTION
+    assert clock.deadline == (day(11, 16) if window_days is None else day(11, 11))
+    assert clock.started_on == day(11, 1)
+
+
+def test_once_delivered_an_earlier_protection_date_stays_the_deadline():
+    clock = clock_for(S.WINDOW_OPEN, delivered_on=day(11, 1), protection_ends=day(11, 9))
+    assert clock is not None and clock.kind is K.INSPECTION
+    assert clock.deadline == day(11, 9)  # before 11-16, the end of the window
+    local = clock_for(
+        S.WINDOW_OPEN, delivered_on=day(11, 1), protection_ends=day(12, 20), local_return=True
+    )
+    assert local is not None and local.deadline == day(12, 20)  # before 11-01 + 90 = 01-30
+
+
+def test_protection_date_and_window_ending_the_same_day():
+    clock = clock_for(S.WINDOW_OPEN, delivered_on=day(11, 1), protection_ends=day(11, 16))
+    assert clock is not None and clock.deadline == day(11, 16)
 
 
 def test_protection_end_date_starts_the_inspection_clock_before_delivery():
@@ -154,7 +184,38 @@ def test_inspection_deadline_function_directly():
     kwargs = {"window_days": None, "local_return": False, "policy": POLICY}
     assert inspection_deadline(delivered_on=None, protection_ends=None, **kwargs) is None
     assert inspection_deadline(delivered_on=day(3, 1), protection_ends=None, **kwargs) == day(3, 16)
+    # Before delivery: the protection date, however far away.
     assert inspection_deadline(delivered_on=None, protection_ends=day(5, 5), **kwargs) == day(5, 5)
+    # Once delivered: the earlier of the two, either way round.
+    assert inspection_deadline(delivered_on=day(3, 1), protection_ends=day(5, 5), **kwargs) == (
+        day(3, 16)
+    )
+    assert inspection_deadline(delivered_on=day(3, 1), protection_ends=day(3, 10), **kwargs) == (
+        day(3, 10)
+    )
+
+
+@pytest.mark.parametrize("protection_ends", [None, day(11, 20), day(12, 31)])
+def test_no_clock_runs_when_delivered_on_a_day_nobody_knows(protection_ends):
+    """'window open' with no delivery date: never guess a deadline, not even protection's."""
+    assert clock_for(S.WINDOW_OPEN, protection_ends=protection_ends, window_days=30) is None
+    order = parse(
+        Order,
+        {
+            "order_id": "1",
+            "title": "Lamp",
+            "price": "5",
+            "currency": "USD",
+            "ordered_on": "2026-11-01",
+            "protection_ends": protection_ends,
+            "state": "window_open",
+            "delivery_unknown": True,
+        },
+    )
+    assert order.clock(POLICY) is None
+    for today in (day(11, 2), TODAY, day(12, 31) + D(days=365)):
+        assert order.state_label(POLICY, today) == DELIVERY_UNKNOWN_LABEL
+    assert DELIVERY_UNKNOWN_LABEL == "delivered · date unknown"
 
 
 def test_inspection_window_boundaries_delivery_day_last_day_and_day_after():
@@ -310,6 +371,7 @@ def test_actions_before_the_deadline():
         S.REFUNDED,
         S.MEDIATION_LOST,
         S.CANCELLED,
+        S.ORDER_CANCELLED,
     ],
 )
 def test_no_buyer_clock_in_mediation_in_transit_back_or_closed(state):
@@ -321,6 +383,13 @@ def test_no_buyer_clock_in_mediation_in_transit_back_or_closed(state):
         clock_since=SINCE,
     )
     assert clock is None
+
+
+def test_no_clock_once_the_order_is_cancelled_before_delivery():
+    """The protection date that ran in transit stops with the cancellation."""
+    assert clock_for(S.IN_TRANSIT, protection_ends=day(12, 1)) is not None
+    assert clock_for(S.ORDER_CANCELLED, protection_ends=day(12, 1)) is None
+    assert clock_for("order_cancelled", protection_ends=day(12, 1), ordered_on=day(11, 1)) is None
 
 
 def test_running_clock_accepts_state_names_as_text():
@@ -428,12 +497,11 @@ def test_inspection_deadline_rule(
         policy=policy,
     )
     assert clock is not None and clock.kind is K.INSPECTION
-    if protection_ends is not None:
-        expected = protection_ends
-    elif window_days is not None:
-        expected = delivered + D(days=window_days)
+    if window_days is not None:
+        by_window = delivered + D(days=window_days)
     else:
-        expected = delivered + D(days=local if local_return else inspection)
+        by_window = delivered + D(days=local if local_return else inspection)
+    expected = by_window if protection_ends is None else min(protection_ends, by_window)
     assert clock.deadline == expected
     assert clock.started_on == delivered
     assert clock.awaiting_delivery is False

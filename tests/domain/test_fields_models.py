@@ -17,7 +17,9 @@ from aliret_tui.domain.iso import minor_units
 from aliret_tui.domain.models import (
     ChatMessage,
     Dispute,
+    Event,
     EvidenceItem,
+    Order,
     OrderFacts,
     ReturnShipment,
     parse,
@@ -221,6 +223,35 @@ def test_bad_dates_name_the_field(value, words):
     assert words in error.message
 
 
+def test_date_objects_at_the_ends_of_the_range_are_accepted():
+    assert fields.date(dt.date(2000, 1, 1), "x") == dt.date(2000, 1, 1)
+    assert fields.date(dt.date(2999, 12, 31), "x") == dt.date(2999, 12, 31)
+    assert fields.date(dt.datetime(2999, 12, 31, 23, 59), "x") == dt.date(2999, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(1, 1, 1),
+        dt.date(9999, 1, 1),
+        dt.date(1999, 12, 31),
+        dt.date(3000, 1, 1),
+        dt.datetime(1, 1, 1, 12, 0),
+        dt.datetime(9999, 12, 31, 23, 59),
+    ],
+)
+def test_date_objects_outside_2000_to_2999_are_refused(value):
+    """Like a typed date, a date object (from a spreadsheet or a page) must be in range."""
+    error = refused_field(fields.date, value, "delivered_on")
+    assert error.field == "delivered_on"
+    assert "out of range" in error.message and "2000-2999" in error.message
+
+
+def test_an_order_with_a_date_object_out_of_range_names_the_field():
+    assert refused_fields({**GOOD, "delivered_on": dt.date(1, 1, 1)}) == ["delivered_on"]
+    assert refused_fields({**GOOD, "protection_ends": dt.date(9999, 1, 1)}) == ["protection_ends"]
+
+
 def test_date_error_never_echoes_control_characters():
     error = refused_field(fields.date, "\x1b[2J2026", "ordered_on")
     assert "\x1b" not in str(error)
@@ -277,6 +308,40 @@ def test_order_id_is_trimmed_and_required():
     assert fields.order_id("x" * 64) == "x" * 64
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("8175 1234-5678 9012Copy", "8175123456789012"),
+        ("8175123456789012Copy", "8175123456789012"),
+        ("8175 1234 5678 9012", "8175123456789012"),
+        ("8175-1234-5678-9012", "8175123456789012"),
+        ("8175\u00a01234\u00a05678\u00a09012", "8175123456789012"),
+        ("  8175 1234 5678 9012 Copy  ", "8175123456789012"),
+    ],
+)
+def test_an_aliexpress_number_as_copied_becomes_its_digits(typed, stored):
+    assert fields.order_id(typed) == stored
+    assert parse(OrderFacts, {**GOOD, "order_id": typed}).order_id == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ABC-12",
+        "AB 12",
+        "Copy",
+        "--",
+        "12 copy",  # only the exact suffix AliExpress adds
+        "Copy 8175",
+        "8175–1234",  # an en dash is not one of the separators
+        "\u0661\u0662\u0663",  # digits, but not ASCII ones
+        "8175/1234",
+    ],
+)
+def test_an_order_number_that_is_not_all_digits_is_left_alone(typed):
+    assert fields.order_id(typed) == typed
+
+
 def test_control_characters_are_stripped_with_a_note():
     notes = TextNotes()
     assert fields.order_id("81\x1b[31m00\x00", notes) == "8100"
@@ -312,19 +377,43 @@ def test_text_must_be_text_and_not_too_long():
     assert refused_field(fields.long_text, "note", " \n ", required=True).field == "note"
 
 
+def _separators_removed(text: str) -> str:
+    return text.removesuffix("Copy").replace(" ", "").replace("-", "").replace("\u00a0", "")
+
+
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=80))
+@given(text=st.text(max_size=80) | st.from_regex(r"[0-9 \-\u00a0]{1,30}(Copy)?", fullmatch=True))
 def test_order_id_is_either_refused_or_the_cleaned_text(text):
+    """The cleaned text, or, when it is an AliExpress number with separators, its digits."""
+    cleaned = clean_line(text).text
     try:
         result = fields.order_id(text)
     except FieldError as error:
         assert error.field == "order_id"
-        cleaned = clean_line(text).text
         assert not cleaned or len(cleaned) > fields.MAX_ORDER_ID
     else:
-        assert result == clean_line(text).text
+        digits = _separators_removed(cleaned)
+        if digits.isascii() and digits.isdigit() and len(digits) >= fields.ALIEXPRESS_ID_DIGITS:
+            assert result == digits
+        else:
+            assert result == cleaned
         assert result and result == result.strip()
         assert len(result) <= fields.MAX_ORDER_ID
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    groups=st.lists(st.text("0123456789", min_size=4, max_size=6), min_size=3, max_size=5),
+    separators=st.lists(st.sampled_from([" ", "-", "\u00a0", " - "]), min_size=4, max_size=4),
+    copied=st.booleans(),
+)
+def test_order_id_digits_survive_any_separators(groups, separators, copied):
+    """An order number of 12 digits or more, however it was copied."""
+    typed = groups[0] + "".join(
+        sep + group for sep, group in zip(separators, groups[1:], strict=False)
+    )
+    typed += "Copy" if copied else ""
+    assert fields.order_id(typed) == "".join(groups)
 
 
 # --- the order model ----------------------------------------------------------------------------
@@ -428,6 +517,14 @@ def test_field_errors_are_user_errors():
         parse(OrderFacts, {**GOOD, "price": "0"})
 
 
+def test_new_order_and_event_fields_default_to_nothing():
+    order = make_order()
+    assert order.delivery_unknown is False
+    assert "delivery_unknown" not in OrderFacts.model_fields  # set by imports, not typed
+    assert parse(Order, {**GOOD, "state": "window_open", "delivery_unknown": True}).delivery_unknown
+    assert Event(seq=1, kind="keep", on=TODAY).source == ""
+
+
 def test_order_is_frozen_and_keeps_its_facts():
     order = make_order(delivered_on="2026-11-10", state="window_open")
     with pytest.raises(ValidationError):
@@ -506,3 +603,9 @@ def test_evidence_item_has_proof_when_ticked_or_attached():
     assert EvidenceItem(label="x", done=True).has_proof
     attached = {"path": "/p.jpg", "size": 3, "sha256": "a" * 64, "attached_at": "2026-11-20"}
     assert parse(EvidenceItem, {"label": "x", "attachments": [attached]}).has_proof
+
+
+def test_a_short_number_with_separators_is_kept_as_typed():
+    """Only AliExpress order numbers are rewritten: "8175-1234" stays itself, so an
+    order saved with it is found again after an export and import."""
+    assert fields.order_id("8175-1234") == "8175-1234"

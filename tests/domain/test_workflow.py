@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from support.domain import (
     ANSWERED,
+    CANCELLED_ON,
     DELIVERED,
     ESCALATED,
     EXPECTED_ALLOWED,
@@ -26,12 +27,13 @@ from support.domain import (
 from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.fields import FieldError, FieldErrors
 from aliret_tui.domain.models import Dispute, EventInput, Refund, ReturnShipment, parse
-from aliret_tui.domain.states import CLOSED_STATES, OrderState
+from aliret_tui.domain.states import CLOSED_STATES, DELIVERY_UNKNOWN_LABEL, OrderState
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason
 from aliret_tui.domain.workflow import (
     EventRefused,
     allowed_events,
     apply_event,
+    check_consistent,
     with_facts,
 )
 from aliret_tui.errors import UserError
@@ -77,6 +79,7 @@ def test_allowed_events_follow_the_order_of_the_domain_table():
         "return_delivered",
         "refunded",
         "cancelled",
+        "order_cancelled",
     ]
     for name in PATHS:
         allowed = PATHS[name]().allowed()
@@ -98,6 +101,19 @@ def test_a_closed_order_never_delivered_can_still_record_the_delivery_only():
     assert after.order.delivered_on == day(11, 20)
     assert after.order.clock(POLICY) is None
     assert after.allowed() == []
+
+
+def test_a_dispute_closed_before_delivery_allows_only_the_delivery():
+    case = PATHS["not_received_cancelled"]()
+    assert case.order.state in CLOSED_STATES
+    assert case.order.delivered_on is None
+    assert case.allowed() == [E.DELIVERED]
+
+
+def test_an_order_cancelled_before_delivery_allows_nothing():
+    case = PATHS["order_cancelled"]()
+    assert case.order.state in CLOSED_STATES
+    assert case.allowed() == []
 
 
 def test_return_approved_after_mediation_depends_on_the_last_event():
@@ -189,12 +205,24 @@ def test_delivered_with_explicit_window_days_on_local_return():
     assert case.order.clock(POLICY).deadline == DELIVERED + D(days=30)
 
 
-def test_delivered_keeps_the_protection_date_as_deadline():
+def test_delivered_shortens_a_later_protection_date_to_the_window():
+    """Before delivery the protection date is the deadline; once delivered, the
+    window ends first (11-10 + 15 = 11-25, before 12-05) and wins."""
     case = fresh(protection_ends="2026-12-05")
     before = case.order.clock(POLICY)
     assert before.kind is K.INSPECTION and before.awaiting_delivery
+    assert before.deadline == day(12, 5)
     after = case.then(E.DELIVERED, on=DELIVERED).order.clock(POLICY)
-    assert after.deadline == day(12, 5)
+    assert after.kind is K.INSPECTION
+    assert after.deadline == DELIVERED + D(days=15) == day(11, 25)
+    assert after.awaiting_delivery is False
+
+
+def test_delivered_keeps_an_earlier_protection_date_as_deadline():
+    case = fresh(protection_ends="2026-11-20")
+    assert case.order.clock(POLICY).deadline == day(11, 20)
+    after = case.then(E.DELIVERED, on=DELIVERED).order.clock(POLICY)
+    assert after.deadline == day(11, 20)  # before 11-25, the end of the window
     assert after.awaiting_delivery is False
 
 
@@ -511,6 +539,116 @@ def test_cancelled_withdraws_any_open_dispute(start):
     assert case.allowed() == []
 
 
+def test_order_cancelled_closes_an_order_in_transit_with_no_clock():
+    before = fresh(protection_ends="2026-12-20")
+    assert before.order.clock(POLICY).awaiting_delivery  # protection was running
+    case = before.then(E.ORDER_CANCELLED, on=CANCELLED_ON, note="seller out of stock")
+    order = case.order
+    assert order.state is S.ORDER_CANCELLED
+    assert order.state.is_closed
+    assert order.state.label == "order cancelled"
+    assert order.state_label(POLICY, TODAY) == "order cancelled"
+    assert order.clock(POLICY) is None
+    assert order.clock_since is None
+    assert order.dispute is None
+    assert order.delivered_on is None
+    assert order.facts == before.order.facts
+    assert case.evidence == ()  # no checklist: there is no dispute
+    event = case.events[-1]
+    assert (event.kind, event.on, event.note) == (
+        E.ORDER_CANCELLED,
+        CANCELLED_ON,
+        "seller out of stock",
+    )
+    assert E.ORDER_CANCELLED.label == "Order cancelled before delivery"
+
+
+def test_order_cancelled_is_refused_once_delivered():
+    case = PATHS["window_open"]()
+    with pytest.raises(EventRefused) as refused:
+        case.transition(E.ORDER_CANCELLED, on=day(11, 11))
+    assert refused.value.allowed == [E.KEEP, E.OPEN_DISPUTE]
+    # Even an order still marked in transit is refused once it has a delivery date.
+    odd = Case(make_order(state="in_transit", delivered_on="2026-11-10"))
+    assert E.ORDER_CANCELLED not in odd.allowed()
+    with pytest.raises(EventRefused):
+        odd.transition(E.ORDER_CANCELLED, on=day(11, 11))
+
+
+def test_order_cancelled_is_refused_with_a_dispute():
+    case = PATHS["not_received_awaiting"]()
+    assert case.order.delivered_on is None
+    with pytest.raises(EventRefused):
+        case.transition(E.ORDER_CANCELLED, on=ANSWERED)
+    # The dispute alone refuses it, whatever the state says.
+    odd = Case(fresh().order.model_copy(update={"dispute": case.order.dispute}))
+    assert odd.order.state is S.IN_TRANSIT
+    assert E.ORDER_CANCELLED not in odd.allowed()
+    with pytest.raises(EventRefused):
+        odd.transition(E.ORDER_CANCELLED, on=ANSWERED)
+
+
+@pytest.mark.parametrize("name", ["kept", "cancelled", "not_received_cancelled", "order_cancelled"])
+def test_order_cancelled_is_refused_on_a_closed_order(name):
+    with pytest.raises(EventRefused):
+        PATHS[name]().transition(E.ORDER_CANCELLED, on=TODAY)
+
+
+def test_order_cancelled_before_the_order_date_is_refused():
+    with pytest.raises(FieldError) as refused:
+        fresh().transition(E.ORDER_CANCELLED, on=day(10, 31))
+    assert refused.value.field == "on"
+    assert "order date" in str(refused.value)
+
+
+# --- delivered on a day nobody knows ------------------------------------------------------
+
+
+def delivery_unknown(**overrides) -> Case:
+    """Window open, delivered, but no source said on which day (an import)."""
+    return fresh(state="window_open", delivery_unknown=True, **overrides)
+
+
+def test_delivery_unknown_has_no_clock_and_says_so():
+    case = delivery_unknown(protection_ends="2026-12-20")
+    order = case.order
+    assert order.delivered_on is None
+    assert order.clock(POLICY) is None  # never a guessed deadline, not even protection
+    assert order.state_label(POLICY, TODAY) == DELIVERY_UNKNOWN_LABEL
+    assert order.state_label(POLICY, day(12, 31) + D(days=400)) == DELIVERY_UNKNOWN_LABEL
+    assert DELIVERY_UNKNOWN_LABEL == "delivered · date unknown"
+    assert case.allowed() == [E.DELIVERED, E.KEEP, E.OPEN_DISPUTE]
+
+
+def test_keep_is_allowed_when_the_delivery_date_is_unknown():
+    case = delivery_unknown().then(E.KEEP, on=OPENED)
+    assert case.order.state is S.KEPT
+    assert case.order.clock(POLICY) is None
+    assert case.order.clock_since is None
+    assert case.allowed() == [E.DELIVERED]
+
+
+@pytest.mark.parametrize("reason", list(Reason))
+def test_any_dispute_reason_is_allowed_when_the_delivery_date_is_unknown(reason):
+    case = delivery_unknown().then(E.OPEN_DISPUTE, on=OPENED, reason=reason)
+    order = case.order
+    assert order.state is S.AWAITING_SELLER
+    assert order.dispute.reason is reason
+    expected = Outcome.REFUND_ONLY if reason is Reason.NOT_RECEIVED else Outcome.RETURN_AND_REFUND
+    assert order.dispute.outcome is expected
+    clock = order.clock(POLICY)
+    assert clock.kind is K.SELLER_RESPONSE and clock.deadline == OPENED + D(days=5)
+    assert case.evidence
+
+
+def test_a_known_delivery_date_starts_the_inspection_clock():
+    case = delivery_unknown().then(E.DELIVERED, on=DELIVERED)
+    assert case.order.state is S.WINDOW_OPEN
+    assert case.order.delivered_on == DELIVERED
+    assert case.order.clock(POLICY).deadline == DELIVERED + D(days=15)
+    assert case.order.state_label(POLICY, DELIVERED) == "window open"
+
+
 # --- values that do not belong, and dates -----------------------------------------------
 
 
@@ -525,6 +663,8 @@ def test_cancelled_withdraws_any_open_dispute(start):
         ("awaiting_seller", E.CANCELLED, {"amount": "1"}, "amount"),
         ("in_mediation", E.MEDIATION_LOST, {"outcome": "refund_only"}, "outcome"),
         ("return_shipped", E.RETURN_DELIVERED, {"tracking": "X"}, "tracking"),
+        ("in_transit", E.ORDER_CANCELLED, {"amount": "1"}, "amount"),
+        ("in_transit", E.ORDER_CANCELLED, {"reason": "not_received"}, "reason"),
     ],
 )
 def test_values_an_event_does_not_use_are_refused(name, kind, values, field):
@@ -640,6 +780,78 @@ def test_with_facts_does_not_touch_a_dispute_state():
     updated = with_facts(case.order, make_order(delivered_on="2026-11-15").facts)
     assert updated.state is S.AWAITING_SELLER
     assert updated.dispute == case.order.dispute
+
+
+def test_with_facts_clears_delivery_unknown_once_a_delivery_date_is_given():
+    order = delivery_unknown().order
+    updated = with_facts(order, make_order(delivered_on="2026-11-10").facts)
+    assert updated.delivered_on == day(11, 10)
+    assert updated.delivery_unknown is False
+    assert updated.state is S.WINDOW_OPEN
+    assert updated.clock(POLICY).deadline == day(11, 25)
+    assert updated.state_label(POLICY, TODAY) == "window expired"
+
+
+def test_with_facts_keeps_a_delivery_of_unknown_date_delivered():
+    """Editing other facts of an order delivered on an unknown day does not send it
+    back to 'in transit'."""
+    order = delivery_unknown().order
+    updated = with_facts(order, make_order(title="USB-C cable, 2 m").facts)
+    assert updated.title == "USB-C cable, 2 m"
+    assert updated.state is S.WINDOW_OPEN
+    assert updated.delivery_unknown is True
+    assert updated.delivered_on is None
+    assert updated.clock(POLICY) is None
+
+
+def test_with_facts_leaves_a_cancelled_order_closed():
+    case = PATHS["order_cancelled"]()
+    updated = with_facts(case.order, make_order(note="refund came by itself").facts)
+    assert updated.state is S.ORDER_CANCELLED
+    assert updated.clock(POLICY) is None
+
+
+# --- orders that come from an import ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PATHS))
+def test_every_order_the_paths_reach_is_consistent(name):
+    check_consistent(PATHS[name]().order)
+
+
+def test_check_consistent_accepts_a_window_open_with_an_unknown_delivery_date():
+    check_consistent(delivery_unknown().order)
+    check_consistent(delivery_unknown(protection_ends="2026-12-20").order)
+
+
+def test_check_consistent_refuses_a_window_open_with_no_delivery_at_all():
+    with pytest.raises(FieldError) as refused:
+        check_consistent(fresh(state="window_open").order)
+    assert refused.value.field == "delivered_on"
+
+
+def test_check_consistent_refuses_an_order_cancelled_with_a_delivery_date():
+    check_consistent(fresh(state="order_cancelled").order)
+    with pytest.raises(FieldError) as refused:
+        check_consistent(fresh(state="order_cancelled", delivered_on="2026-11-10").order)
+    assert refused.value.field == "delivered_on"
+    assert "cancelled before delivery" in refused.value.message
+
+
+def test_check_consistent_refuses_an_order_cancelled_with_a_dispute():
+    dispute = PATHS["not_received_awaiting"]().order.dispute
+    order = fresh(state="order_cancelled").order.model_copy(update={"dispute": dispute})
+    with pytest.raises(FieldError) as refused:
+        check_consistent(order)
+    assert refused.value.field == "dispute"
+
+
+def test_an_order_cancelled_before_delivery_takes_no_delivery():
+    """Whatever the workflow produces, an export of it must import again: a cancelled
+    order never gets a delivery date that ``check_consistent`` would refuse."""
+    case = PATHS["order_cancelled"]()
+    assert E.DELIVERED not in case.allowed()
+    check_consistent(case.order)
 
 
 def test_mediation_ruling_keeps_the_tracking_of_a_return_already_shipped():

@@ -75,6 +75,7 @@ def fresh(**overrides: Any) -> Case:
 
 
 # Dates used along the paths below (all in November 2026, before TODAY).
+CANCELLED_ON = day(11, 5)
 DELIVERED = day(11, 10)
 OPENED = day(11, 12)
 ANSWERED = day(11, 14)
@@ -138,12 +139,13 @@ PATHS = {
     "cancelled": lambda: _awaiting().then(E.CANCELLED, on=ANSWERED),
     "not_received_awaiting": _not_received,
     "not_received_cancelled": lambda: _not_received().then(E.CANCELLED, on=ANSWERED),
+    "order_cancelled": lambda: fresh().then(E.ORDER_CANCELLED, on=CANCELLED_ON),
 }
 
 # The events allowed in each of those situations, read off domain.md's table
 # (in the table's order).
 EXPECTED_ALLOWED: dict[str, list[EventKind]] = {
-    "in_transit": [E.DELIVERED, E.OPEN_DISPUTE],
+    "in_transit": [E.DELIVERED, E.OPEN_DISPUTE, E.ORDER_CANCELLED],
     "window_open": [E.KEEP, E.OPEN_DISPUTE],
     "kept": [],
     "awaiting_seller": [
@@ -173,4 +175,7 @@ EXPECTED_ALLOWED: dict[str, list[EventKind]] = {
         E.CANCELLED,
     ],
     "not_received_cancelled": [E.DELIVERED],
+    # Closed before delivery; like any closed order never delivered, only the
+    # delivery can still be recorded ('delivered': "not yet delivered").
+    "order_cancelled": [],
 }

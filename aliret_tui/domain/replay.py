@@ -1,0 +1,60 @@
+"""An order's state is what replaying its timeline gives: the facts the user
+stated, then each event through the workflow, exactly as it was recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from aliret_tui.domain.fields import FieldError, FieldErrors
+from aliret_tui.domain.models import Event, EventInput, Order, OrderFacts, parse
+from aliret_tui.domain.vocabulary import EventKind
+from aliret_tui.domain.workflow import apply_event, with_delivery_unknown, with_facts
+from aliret_tui.errors import UserError
+
+
+class ReplayRefused(UserError, ValueError):
+    """The timeline cannot have happened; the message names the event that breaks."""
+
+
+def replay(
+    facts: OrderFacts,
+    events: Sequence[Event],
+    *,
+    today: dt.date,
+    delivery_unknown: bool = False,
+    created_at: str = "",
+) -> Order:
+    """The order that ``facts`` and ``events`` give, or ``ReplayRefused``."""
+    delivered_by_event = any(event.kind is EventKind.DELIVERED for event in events)
+    start = facts.model_copy(update={"delivered_on": None}) if delivered_by_event else facts
+    order = Order.model_construct(**dict(start), created_at=created_at, updated_at=created_at)
+    order = with_facts(order, start)
+    if delivery_unknown and not delivered_by_event:
+        order = with_delivery_unknown(order)
+    last: Event | None = None
+    for position, event in enumerate(events, start=1):
+        if event.seq != position:
+            raise ReplayRefused(f"event {position}: seq is {event.seq}; events count 1, 2, 3…")
+        try:
+            request = parse(EventInput, _request_values(event), today=today)
+            transition = apply_event(order, request, today=today, last_event=last)
+        except (FieldError, FieldErrors, UserError) as error:
+            raise ReplayRefused(f"event {position} ({event.kind}): {error}") from None
+        order, last = transition.order, transition.event
+    return order
+
+
+def _request_values(event: Event) -> dict[str, object]:
+    values: dict[str, object] = {"kind": event.kind.value, "on": event.on, "note": event.note}
+    for name in ("reason", "outcome", "amount"):
+        value = getattr(event, name)
+        if value is not None:
+            values[name] = value.value if hasattr(value, "value") else str(value)
+    if event.lines:
+        values["lines"] = list(event.lines)
+    if event.tracking:
+        values["tracking"] = event.tracking
+    if event.carrier:
+        values["carrier"] = event.carrier
+    return values
