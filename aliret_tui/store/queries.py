@@ -28,7 +28,7 @@ LIVE_STATES = DISPUTE_OPEN_STATES | {OrderState.IN_TRANSIT}
 LIVE_ORDERS = f"""
     o.archived = 0 AND (
         o.state IN ({", ".join(f"'{state.value}'" for state in sorted(LIVE_STATES))})
-        OR (o.state = 'window_open' AND o.deadline >= ?))
+        OR (o.state = 'window_open' AND (o.deadline >= ? OR o.delivered_on IS NULL)))
 """
 
 

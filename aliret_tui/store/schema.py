@@ -142,6 +142,45 @@ def m002_index_running_clocks(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_imports(db: Database) -> None:
+    """Imports from AliExpress sources: order lines, where each fact came from,
+    orders delivered on an unknown day, and where an event came from."""
+    db.execute("ALTER TABLE orders ADD COLUMN delivery_unknown INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE events ADD COLUMN lines TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+        CREATE TABLE order_lines (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            line_id TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            quantity INTEGER NOT NULL DEFAULT 1,
+            unit_price TEXT,
+            attributes TEXT NOT NULL DEFAULT '',
+            product_url TEXT NOT NULL DEFAULT '',
+            free_return INTEGER NOT NULL DEFAULT 0,
+            disputed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (order_id, position)
+        ) STRICT
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fact_sources (
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            source TEXT NOT NULL,
+            recorded_on TEXT NOT NULL,
+            PRIMARY KEY (order_id, field)
+        ) STRICT
+        """
+    )
+
+
 # sqlite-utils keeps the registered list private; it is pinned below 5 in pyproject.
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
 assert len(KNOWN_MIGRATIONS) == SCHEMA_VERSION, "bump store/version.py with each migration"

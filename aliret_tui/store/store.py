@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -33,6 +33,7 @@ from aliret_tui.domain.models import (
     EvidenceItem,
     Order,
     OrderFacts,
+    OrderLine,
     OrderRecord,
     Refund,
     ReturnShipment,
@@ -55,9 +56,12 @@ from aliret_tui.store.backup import (
 )
 from aliret_tui.store.queries import dashboard_rows
 from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
-from aliret_tui.store.transfer import record_to_json
 from aliret_tui.store.version import SCHEMA_VERSION
 from aliret_tui.timesource import SYSTEM_TIME, TimeSource
+
+if TYPE_CHECKING:
+    from aliret_tui.importing.batch import ImportBatch
+    from aliret_tui.importing.merge import ImportPlan
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -91,6 +95,15 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+
+    @classmethod
+    def of(cls, plan: ImportPlan) -> ImportReport:
+        records_added = sum(1 for r in plan.records if r.previous is None)
+        return cls(
+            added=len(plan.added) + records_added,
+            updated=len(plan.updated) + len(plan.records) - records_added,
+            unchanged=len(plan.unchanged),
+        )
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
@@ -162,8 +175,17 @@ class Store:
             raise StoreError(f"{self.path}: cannot write ({_describe(error, self.path)})") from None
         try:
             yield
+        except sqlite3.Error as error:
+            # SQLite may have rolled back already (a full disk): say what went wrong,
+            # not that there was nothing left to roll back.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(
+                f"{self.path}: the change was not saved ({_describe(error, self.path)})"
+            ) from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         try:
             conn.execute("COMMIT")
@@ -257,11 +279,11 @@ class Store:
         with self.transaction():
             if self._order_row(facts.order_id) is not None:
                 raise FieldError("order_id", f"order {facts.order_id!r} already exists")
-            order = self._new_order(facts)
-            self.db["orders"].insert(self._row_of(order))
+            order = self.new_order(facts)
+            self.db["orders"].insert(self.row_of(order))
         return order
 
-    def _new_order(self, facts: OrderFacts) -> Order:
+    def new_order(self, facts: OrderFacts) -> Order:
         now = self._now()
         base = Order.model_construct(**dict(facts), created_at=now, updated_at=now)
         return with_facts(base, facts)
@@ -272,6 +294,17 @@ class Store:
             raise OrderNotFound(order_id)
         dispute = self._dispute_rows([order_id]).get(order_id)
         return _order_from_row(row, dispute)
+
+    def orders_by_id(self, order_ids: list[str]) -> list[Order]:
+        """The stored orders among ``order_ids`` (a few hundred at a time)."""
+        marks = ",".join("?" * len(order_ids))
+        rows = self.db.query(f"SELECT * FROM orders WHERE order_id IN ({marks})", order_ids)
+        disputes = self._dispute_rows(order_ids)
+        return [_order_from_row(row, disputes.get(row["order_id"])) for row in rows]
+
+    def insert_order_rows(self, rows: list[dict[str, Any]]) -> None:
+        """New orders' rows (``row_of``), with one prepared statement."""
+        _insert_rows(self.db.conn, "orders", rows)
 
     def has_order(self, order_id: str) -> bool:
         return self._order_row(order_id) is not None
@@ -300,13 +333,13 @@ class Store:
                     f"order {facts.order_id!r} was changed elsewhere since you opened it; "
                     "reload it to see the other change, then edit again"
                 )
-            saved = self._save_order(with_facts(current, facts))
+            saved = self.save_order(with_facts(current, facts))
         return saved
 
     def set_archived(self, order_id: str, archived: bool) -> Order:
         with self.transaction():
             order = self.get_order(order_id).model_copy(update={"archived": archived})
-            saved = self._save_order(order)
+            saved = self.save_order(order)
         return saved
 
     def delete_order(self, order_id: str) -> None:
@@ -315,15 +348,15 @@ class Store:
                 raise OrderNotFound(order_id)
             self.db.execute("DELETE FROM orders WHERE order_id = ?", [order_id])
 
-    def _save_order(self, order: Order) -> Order:
+    def save_order(self, order: Order) -> Order:
         """Write the order and its dispute (inside a transaction); bumps the version."""
         saved = order.model_copy(update={"version": order.version + 1, "updated_at": self._now()})
-        self.db["orders"].update(order.order_id, self._row_of(saved))
+        self.db["orders"].update(order.order_id, self.row_of(saved))
         if saved.dispute is not None:
             self.db["disputes"].upsert(_dispute_row(order.order_id, saved.dispute), pk="order_id")
         return saved
 
-    def _row_of(self, order: Order) -> dict[str, Any]:
+    def row_of(self, order: Order) -> dict[str, Any]:
         clock = order.clock(self.policy)
         row = {
             name: _to_column(getattr(order, name))
@@ -354,6 +387,9 @@ class Store:
             order = self.get_order(order_id)
             events = self.events(order_id)
             evidence = self.evidence(order_id)
+            lines = self.db.execute(
+                "SELECT count(*) FROM order_lines WHERE order_id = ?", [order_id]
+            ).fetchone()[0]
             transition = apply_event(
                 order,
                 request,
@@ -361,17 +397,68 @@ class Store:
                 last_event=events[-1] if events else None,
                 evidence_count=len(evidence),
                 existing_evidence=evidence,
+                line_count=lines,
             )
-            saved = self._save_order(transition.order)
-            self.db["events"].insert(
-                {
-                    "order_id": order_id,
-                    **_event_row(transition.event),
-                    "recorded_at": self._now(),
-                }
-            )
-            self._insert_evidence(order_id, transition.new_evidence)
+            saved = self.save_order(transition.order)
+            self.insert_events(order_id, [transition.event])
+            if transition.event.lines:
+                marks = ",".join("?" * len(transition.event.lines))
+                self.db.execute(
+                    f"UPDATE order_lines SET disputed = 1 WHERE order_id = ? "
+                    f"AND position IN ({marks})",
+                    [order_id, *transition.event.lines],
+                )
+            self.insert_evidence(order_id, transition.new_evidence)
         return Transition(saved, transition.event, transition.new_evidence)
+
+    def insert_events(self, order_id: str, events: Iterable[Event]) -> None:
+        """Append to the timeline; an event recorded now gets this moment's time."""
+        self.db["events"].insert_all(
+            {
+                "order_id": order_id,
+                **_event_row(event),
+                "recorded_at": event.recorded_at or self._now(),
+            }
+            for event in events
+        )
+
+    def insert_lines(self, order_id: str, lines: Iterable[OrderLine]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO order_lines (order_id, position, line_id, title, quantity, unit_price, "
+            "attributes, product_url, free_return, disputed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (order_id, line.position, line.line_id, line.title, line.quantity,
+                 _to_column(line.unit_price), line.attributes, line.product_url,
+                 int(line.free_return), int(line.disputed))
+                for line in lines
+            ],
+        )  # fmt: skip
+
+    def order_lines(self, order_id: str) -> list[OrderLine]:
+        rows = self.db.query(
+            "SELECT * FROM order_lines WHERE order_id = ? ORDER BY position", [order_id]
+        )
+        return [
+            OrderLine.model_construct(
+                position=row["position"],
+                title=shown(row["title"]),
+                quantity=row["quantity"],
+                unit_price=_decimal(row["unit_price"]),
+                attributes=shown(row["attributes"]),
+                product_url=shown(row["product_url"]),
+                line_id=shown(row["line_id"]),
+                free_return=bool(row["free_return"]),
+                disputed=bool(row["disputed"]),
+            )
+            for row in rows
+        ]
+
+    def fact_origins(self, order_id: str) -> dict[str, tuple[str, str]]:
+        """field -> (typed or imported, source) for the facts an import touched."""
+        rows = self.db.execute(
+            "SELECT field, origin, source FROM fact_sources WHERE order_id = ?", [order_id]
+        )
+        return {name: (origin, shown(source)) for name, origin, source in rows}
 
     def events(self, order_id: str) -> list[Event]:
         rows = self.db.query("SELECT * FROM events WHERE order_id = ? ORDER BY seq", [order_id])
@@ -383,7 +470,7 @@ class Store:
         """Append messages (one, or a whole transcript) in one transaction."""
         with self.transaction():
             self._require_order(order_id)
-            self._insert_messages(order_id, messages)
+            self.insert_messages(order_id, messages)
         return len(messages)
 
     def edit_message(self, order_id: str, message_id: int, text: str) -> None:
@@ -408,7 +495,7 @@ class Store:
                 [order_id],
             ).fetchone()[0]
             placed = item.model_copy(update={"position": position, "custom": True})
-            self._insert_evidence(order_id, [placed])
+            self.insert_evidence(order_id, [placed])
         return placed
 
     def set_evidence_done(self, order_id: str, item_id: int, done: bool) -> None:
@@ -482,7 +569,7 @@ class Store:
         )
         return [_message_from_row(row) for row in rows]
 
-    def _insert_evidence(self, order_id: str, items: Iterable[EvidenceItem]) -> None:
+    def insert_evidence(self, order_id: str, items: Iterable[EvidenceItem]) -> None:
         for item in items:
             item_id = (
                 self.db["evidence"]
@@ -499,18 +586,21 @@ class Store:
                 )
                 .last_pk
             )
-            self.db["attachments"].insert_all(
-                {
-                    "evidence_id": item_id,
-                    "path": file.path,
-                    "size": file.size,
-                    "sha256": file.sha256,
-                    "attached_at": file.attached_at,
-                }
-                for file in item.attachments
-            )
+            self.insert_attachments(item_id, item.attachments)
 
-    def _insert_messages(self, order_id: str, messages: Iterable[ChatMessage]) -> None:
+    def insert_attachments(self, item_id: int, attachments: Iterable[Attachment]) -> None:
+        self.db["attachments"].insert_all(
+            {
+                "evidence_id": item_id,
+                "path": file.path,
+                "size": file.size,
+                "sha256": file.sha256,
+                "attached_at": file.attached_at,
+            }
+            for file in attachments
+        )
+
+    def insert_messages(self, order_id: str, messages: Iterable[ChatMessage]) -> None:
         self.db["messages"].insert_all(
             {"order_id": order_id, **_message_row(message)} for message in messages
         )
@@ -520,6 +610,7 @@ class Store:
     def record(self, order_id: str) -> OrderRecord:
         return OrderRecord.model_construct(
             order=self.get_order(order_id),
+            lines=tuple(self.order_lines(order_id)),
             events=tuple(self.events(order_id)),
             messages=tuple(self.messages(order_id)),
             evidence=tuple(self.evidence(order_id)),
@@ -528,53 +619,88 @@ class Store:
     def all_records(self) -> list[OrderRecord]:
         return [self.record(order.order_id) for order in self.list_orders(include_archived=True)]
 
-    def import_facts(self, rows: list[OrderFacts]) -> ImportReport:
-        """Add or update orders from a CSV: all rows in one transaction."""
-        added = updated = unchanged = 0
-        with self.transaction():
-            existing = {order.order_id: order for order in self.list_orders(include_archived=True)}
-            new_rows = []
-            for facts in rows:
-                current = existing.get(facts.order_id)
-                if current is None:
-                    new_rows.append(self._row_of(self._new_order(facts)))
-                    added += 1
-                elif current.facts == facts:
-                    unchanged += 1
-                else:
-                    self._save_order(with_facts(current, facts))
-                    updated += 1
-            self.db["orders"].insert_all(new_rows, batch_size=500)
-        return ImportReport(added, updated, unchanged)
+    def import_facts(self, rows: list[OrderFacts], name: str = "rows") -> ImportReport:
+        """Orders the user stated (a CSV of their own): added, or their values
+        updated, never emptied. All rows in one transaction."""
+        from aliret_tui.importing.batch import ImportBatch, LoadedSource
+        from aliret_tui.importing.formats.own import CSV_LABEL, FORMATS
+        from aliret_tui.importing.incoming import Parsed
+        from aliret_tui.importing.merge import Source
+        from aliret_tui.importing.validate import ValidOrder
 
-    def import_records(self, records: list[OrderRecord]) -> ImportReport:
-        """Add or replace whole orders from a JSON export: one transaction."""
-        added = updated = unchanged = 0
-        with self.transaction():
-            for record in records:
-                order_id = record.order.order_id
-                if self.has_order(order_id):
-                    if _same_record(self.record(order_id), record):
-                        unchanged += 1
-                        continue
-                    self.db.execute("DELETE FROM orders WHERE order_id = ?", [order_id])
-                    updated += 1
-                else:
-                    added += 1
-                self._insert_record(record)
-        return ImportReport(added, updated, unchanged)
+        source = Source(CSV_LABEL, name, self.time.today(), True, FORMATS[1].origin)
+        orders = [
+            ValidOrder(facts.order_id, f"row {number}", _given_facts(facts))
+            for number, facts in enumerate(rows, start=1)
+        ]
+        batch = ImportBatch([LoadedSource(source, FORMATS[1], Parsed(), orders)])
+        return ImportReport.of(self.apply_import(batch))
 
-    def _insert_record(self, record: OrderRecord) -> None:
-        order = record.order
-        self.db["orders"].insert(self._row_of(order))
-        if order.dispute is not None:
-            self.db["disputes"].insert(_dispute_row(order.order_id, order.dispute))
-        self.db["events"].insert_all(
-            {"order_id": order.order_id, **_event_row(event), "recorded_at": event.recorded_at}
-            for event in record.events
+    def import_records(
+        self, records: list[OrderRecord], name: str = "records", replace: bool = False
+    ) -> ImportReport:
+        """Whole orders from our own JSON export, merged (see importing.records)."""
+        from aliret_tui.importing.batch import ImportBatch, LoadedSource
+        from aliret_tui.importing.formats.own import FORMATS, JSON_LABEL
+        from aliret_tui.importing.incoming import Parsed
+        from aliret_tui.importing.merge import Source
+
+        source = Source(JSON_LABEL, name, self.time.today(), True, FORMATS[0].origin)
+        parsed = Parsed(records=list(records))
+        batch = ImportBatch([LoadedSource(source, FORMATS[0], parsed, [])], replace=replace)
+        return ImportReport.of(self.apply_import(batch))
+
+    def plan_import(self, batch: ImportBatch) -> ImportPlan:
+        from aliret_tui.store.imports import plan_import
+
+        return plan_import(self, batch)
+
+    def apply_import(self, batch: ImportBatch) -> ImportPlan:
+        from aliret_tui.store.imports import apply_import
+
+        return apply_import(self, batch)
+
+    def insert_record(self, record: OrderRecord) -> None:
+        self.insert_records([record])
+
+    def insert_records(self, records: Iterable[OrderRecord]) -> None:
+        """Whole new orders, each table written with one prepared statement."""
+        records = list(records)
+        conn = self.db.conn
+        _insert_rows(conn, "orders", [self.row_of(record.order) for record in records])
+        _insert_rows(
+            conn,
+            "disputes",
+            [
+                _dispute_row(record.order.order_id, record.order.dispute)
+                for record in records
+                if record.order.dispute is not None
+            ],
         )
-        self._insert_messages(order.order_id, record.messages)
-        self._insert_evidence(order.order_id, record.evidence)
+        now = self._now()
+        _insert_rows(
+            conn,
+            "events",
+            [
+                {"order_id": record.order.order_id, **_event_row(event),
+                 "recorded_at": event.recorded_at or now}
+                for record in records
+                for event in record.events
+            ],
+        )  # fmt: skip
+        _insert_rows(
+            conn,
+            "messages",
+            [
+                {"order_id": record.order.order_id, **_message_row(message)}
+                for record in records
+                for message in record.messages
+            ],
+        )
+        for record in records:
+            self.insert_lines(record.order.order_id, record.lines)
+            if record.evidence:
+                self.insert_evidence(record.order.order_id, record.evidence)
 
     # -- deadlines cache -------------------------------------------------------
 
@@ -588,7 +714,7 @@ class Store:
             disputes = self._dispute_rows(None)
             for row in self.db.query("SELECT * FROM orders WHERE clock IS NOT NULL"):
                 order = _order_from_row(row, disputes.get(row["order_id"]))
-                fresh = self._row_of(order)
+                fresh = self.row_of(order)
                 if (fresh["clock"], fresh["deadline"]) != (row["clock"], row["deadline"]):
                     self.db.execute(
                         "UPDATE orders SET clock = ?, deadline = ? WHERE order_id = ?",
@@ -775,10 +901,22 @@ def _order_from_row(row: dict[str, Any], dispute: dict[str, Any] | None) -> Orde
         state=OrderState(row["state"]),
         clock_since=_date(row["clock_since"]),
         archived=bool(row["archived"]),
+        delivery_unknown=bool(row["delivery_unknown"]),
         version=row["version"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         dispute=_dispute_from_row(dispute) if dispute else None,
+    )
+
+
+def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows with the same keys, in one prepared statement."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [[row[name] for name in columns] for row in rows],
     )
 
 
@@ -841,6 +979,8 @@ def _event_row(event: Event) -> dict[str, Any]:
         "tracking": event.tracking,
         "carrier": event.carrier,
         "amount": _to_column(event.amount),
+        "lines": ",".join(str(number) for number in event.lines),
+        "source": event.source,
     }
 
 
@@ -855,7 +995,9 @@ def _event_from_row(row: dict[str, Any]) -> Event:
         tracking=shown(row["tracking"]),
         carrier=shown(row["carrier"]),
         amount=_decimal(row["amount"]),
+        lines=tuple(int(part) for part in row["lines"].split(",") if part.isdigit()),
         recorded_at=row["recorded_at"],
+        source=shown(row["source"]),
     )
 
 
@@ -891,5 +1033,6 @@ def _evidence_from_row(row: dict[str, Any], files: tuple[Attachment, ...]) -> Ev
     )
 
 
-def _same_record(stored: OrderRecord, incoming: OrderRecord) -> bool:
-    return record_to_json(stored) == record_to_json(incoming)
+def _given_facts(facts: OrderFacts) -> dict[str, Any]:
+    """The values an ``OrderFacts`` carries: the ones set, not its defaults."""
+    return {name: getattr(facts, name) for name in facts.model_fields_set if name != "order_id"}

@@ -72,13 +72,13 @@ def fill(path: Path, count: int, seed: int = 7) -> None:
             for index in range(count)
         ]
         rng.shuffle(orders)
-        store.db["orders"].insert_all((store._row_of(order) for order in orders), batch_size=2000)
+        store.db["orders"].insert_all((store.row_of(order) for order in orders), batch_size=2000)
         store.db["disputes"].insert_all(
             (_dispute_row(order.order_id, order.dispute) for order in orders if order.dispute),
             batch_size=2000,
         )
         chatty = next(order for order in orders if order.order_id == CHATTY_ORDER)
-        store._insert_evidence(chatty.order_id, checklist_for(Reason.WRONG_SIZE))
+        store.insert_evidence(chatty.order_id, checklist_for(Reason.WRONG_SIZE))
         store._insert_messages(chatty.order_id, _chat(rng))
 
 

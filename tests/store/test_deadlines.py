@@ -231,3 +231,54 @@ def test_due_items_does_not_write(scenario, db_path, today, tmp_path):
     before = db_path.read_bytes()
     due_items(db_path, DEFAULT_POLICY, today, 7)
     assert db_path.read_bytes() == before
+
+
+def test_stored_deadlines_follow_the_earlier_of_protection_and_window(
+    store, make_facts, event, db_path, today, tmp_path
+):
+    """Once delivered, the earlier of the protection date and the window is stored."""
+    store.add_order(
+        make_facts("later-protection", delivered_on="2026-03-01", protection_ends="2026-04-30")
+    )
+    store.add_order(
+        make_facts("earlier-protection", delivered_on="2026-03-01", protection_ends="2026-03-12")
+    )
+    store.add_order(make_facts("not-delivered", protection_ends="2026-04-30"))
+    store.add_order(make_facts("cancelled", protection_ends="2026-03-11"))
+    store.record_event("cancelled", event("order_cancelled", on="2026-03-05"))
+    stored = _stored(db_path)
+    assert stored == _expected_columns(store, DEFAULT_POLICY)
+    assert stored["later-protection"] == ("inspection", "2026-03-16")
+    assert stored["earlier-protection"] == ("inspection", "2026-03-12")
+    assert stored["not-delivered"] == ("inspection", "2026-04-30")
+    assert stored["cancelled"] == (None, None)
+    store.close()
+    fast = due_items(db_path, DEFAULT_POLICY, today, 7)
+    copy = tmp_path / "copy.db"
+    shutil.copy(db_path, copy)
+    _force_recompute(copy)
+    assert due_items(copy, DEFAULT_POLICY, today, 7) == fast
+    assert [(i.order_id, i.deadline.isoformat()) for i in fast] == [
+        ("earlier-protection", "2026-03-12"),
+        ("later-protection", "2026-03-16"),
+    ]
+
+
+def test_an_order_delivered_on_an_unknown_day_stores_no_deadline(store, make_facts, db_path, today):
+    store.add_order(make_facts("unknown-day", protection_ends="2026-03-12"))
+    assert _stored(db_path)["unknown-day"] == ("inspection", "2026-03-12")
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE orders SET state = 'window_open', delivery_unknown = 1 WHERE order_id = ?",
+        ["unknown-day"],
+    )
+    conn.commit()
+    conn.close()
+    order = store.get_order("unknown-day")
+    assert order.delivery_unknown is True
+    assert order.clock(DEFAULT_POLICY) is None
+    # Saving it again (any edit) keeps the flag and stores no clock.
+    store.set_archived("unknown-day", False)
+    assert _stored(db_path)["unknown-day"] == (None, None)
+    assert store.get_order("unknown-day").delivery_unknown is True
+    assert "unknown-day" not in {i.order_id for i in due_items(db_path, DEFAULT_POLICY, today, 7)}

@@ -123,7 +123,7 @@ def test_a_failure_half_way_through_rolls_everything_back(
         raise RuntimeError("disk went away")
 
     # The order row and the event are written before the checklist; all must vanish.
-    monkeypatch.setattr(Store, "_insert_evidence", broken)
+    monkeypatch.setattr(Store, "insert_evidence", broken)
     with pytest.raises(RuntimeError):
         delivered.record_event("1", event("open_dispute", on="2026-03-02", reason="wrong_size"))
     assert dump(db_path) == before

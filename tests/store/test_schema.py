@@ -9,10 +9,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
+from aliret_tui.domain.models import EventInput
+from aliret_tui.domain.policy import DEFAULT_POLICY
+from aliret_tui.domain.states import OrderState
 from aliret_tui.store.due import _FAST_QUERY
-from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET
-from aliret_tui.store.store import Store
+from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
+from aliret_tui.store.store import Store, StoreError
 from aliret_tui.store.version import SCHEMA_VERSION
 
 EXPECTED_COLUMNS = {
@@ -39,6 +43,7 @@ EXPECTED_COLUMNS = {
         "version",
         "created_at",
         "updated_at",
+        "delivery_unknown",
     ],
     "disputes": [
         "order_id",
@@ -69,11 +74,27 @@ EXPECTED_COLUMNS = {
         "carrier",
         "amount",
         "recorded_at",
+        "source",
+        "lines",
     ],
     "messages": ["id", "order_id", "sender", "sent_at", "text", "edited_at"],
     "evidence": ["id", "order_id", "position", "label", "kind", "done", "note", "custom"],
     "attachments": ["id", "evidence_id", "path", "size", "sha256", "attached_at"],
     "meta": ["key", "value"],
+    "order_lines": [
+        "id",
+        "order_id",
+        "position",
+        "line_id",
+        "title",
+        "quantity",
+        "unit_price",
+        "attributes",
+        "product_url",
+        "free_return",
+        "disputed",
+    ],
+    "fact_sources": ["order_id", "field", "origin", "source", "recorded_on"],
 }
 
 
@@ -120,7 +141,9 @@ def test_the_migration_is_recorded_and_user_version_matches(store, db_path):
         assert applied == [
             ("aliret_tui", "m001_create_tables"),
             ("aliret_tui", "m002_index_running_clocks"),
+            ("aliret_tui", "m003_imports"),
         ]
+        assert SCHEMA_VERSION == 3
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
@@ -218,3 +241,172 @@ def test_running_clocks_are_found_through_the_clock_deadline_index(tmp_path, clo
     finally:
         conn.close()
     assert "orders_clock_deadline" in plan
+
+
+# -- upgrading a database written by an older version ------------------------------------
+
+# What m003_imports adds to a schema-2 database.
+M003_COLUMNS = {"orders": ["delivery_unknown"], "events": ["source", "lines"]}
+M003_TABLES = {"order_lines", "fact_sources"}
+
+
+def _schema_2_database(path: Path) -> None:
+    """A database as aliret-tui wrote it at schema 2, with an order, its event and the
+    policy its deadlines were stored under. Dates are around the store's today, 2026-03-10."""
+    path.parent.mkdir(mode=0o700, parents=True)
+    conn = sqlite3.connect(path)
+    try:
+        db = Database(conn)
+        migrations.apply(db, stop_before="m003_imports")
+        conn.execute("PRAGMA user_version = 2")
+        stamp = "2026-03-01T10:00:00"
+        common = {"price": "12.50", "currency": "USD", "created_at": stamp, "updated_at": stamp}
+        # Delivered 02-01, protection until 04-30: stored under the old rule, 04-30.
+        db["orders"].insert(
+            {
+                **common,
+                "order_id": "8100000000000001",
+                "title": "Lamp",
+                "ordered_on": "2026-01-20",
+                "delivered_on": "2026-02-01",
+                "protection_ends": "2026-04-30",
+                "state": "window_open",
+                "clock": "inspection",
+                "deadline": "2026-04-30",
+            }
+        )
+        db["orders"].insert(
+            {**common, "order_id": "8100000000000002", "title": "Cable", "state": "in_transit"}
+        )
+        db["events"].insert(
+            {
+                "order_id": "8100000000000001",
+                "seq": 1,
+                "kind": "delivered",
+                "on_date": "2026-02-01",
+                "note": "left at the door",
+                "recorded_at": stamp,
+            }
+        )
+        # Schema 2 fingerprinted the policy numbers alone, before the rule version.
+        old_fingerprint = DEFAULT_POLICY.deadline_fingerprint().split(":", 1)[1]
+        db["meta"].insert({"key": "policy", "value": old_fingerprint})
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def test_the_schema_2_fixture_really_is_schema_2(db_path):
+    _schema_2_database(db_path)
+    conn = _raw(db_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert not tables & M003_TABLES
+        for table, added in M003_COLUMNS.items():
+            assert not set(added) & set(_columns(conn, table))
+    finally:
+        conn.close()
+
+
+def test_m003_upgrades_a_schema_2_database_and_keeps_its_data(db_path, clock):
+    _schema_2_database(db_path)
+    with Store(db_path, time=clock) as store:
+        order = store.get_order("8100000000000001")
+        assert order.state is OrderState.WINDOW_OPEN
+        assert order.delivery_unknown is False
+        assert (order.title, str(order.price), order.delivered_on.isoformat()) == (
+            "Lamp",
+            "12.50",
+            "2026-02-01",
+        )
+        [event] = store.events("8100000000000001")
+        assert (event.kind, event.note, event.source) == ("delivered", "left at the door", "")
+        assert store.get_order("8100000000000002").delivery_unknown is False
+        # The upgraded database takes the new event.
+        store.record_event("8100000000000002", EventInput(kind="order_cancelled", on="2026-03-09"))
+        assert store.get_order("8100000000000002").state is OrderState.ORDER_CANCELLED
+    conn = _raw(db_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        names = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert names == list(KNOWN_MIGRATIONS)
+        tables = {
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not row[0].startswith("sqlite_")
+        }
+        assert tables == set(EXPECTED_COLUMNS)
+        for table, columns in EXPECTED_COLUMNS.items():
+            assert _columns(conn, table) == columns, table
+        assert conn.execute("SELECT delivery_unknown FROM orders ORDER BY 1").fetchall() == [
+            (0,),
+            (0,),
+        ]
+        migrated = "SELECT source, lines FROM events WHERE order_id = '8100000000000001'"
+        assert conn.execute(migrated).fetchall() == [("", "")]
+        for table in M003_TABLES:
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_m003_upgrade_is_preceded_by_a_backup_of_the_schema_2_data(db_path, clock):
+    _schema_2_database(db_path)
+    Store(db_path, time=clock).close()
+    [backup] = (db_path.parent / "backups").glob("pre-migration-s2-to-s3-*.db")
+    conn = _raw(backup)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "delivery_unknown" not in _columns(conn, "orders")
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 2
+    finally:
+        conn.close()
+
+
+def test_m003_tables_belong_to_their_order(db_path, clock):
+    _schema_2_database(db_path)
+    with Store(db_path, time=clock) as store:
+        with store.transaction() as db:
+            db["order_lines"].insert(
+                {"order_id": "8100000000000001", "position": 0, "title": "Lamp, warm white"}
+            )
+            db["fact_sources"].insert(
+                {
+                    "order_id": "8100000000000001",
+                    "field": "delivered_on",
+                    "origin": "imported",
+                    "source": "orders.xlsx",
+                    "recorded_on": "2026-03-10",
+                }
+            )
+        refused = pytest.raises(StoreError, match="constraint failed")
+        with refused, store.transaction() as db:  # no such order
+            db["order_lines"].insert({"order_id": "nope", "position": 0, "title": "x"})
+        refused = pytest.raises(StoreError, match="constraint failed")
+        with refused, store.transaction() as db:  # one per position
+            db["order_lines"].insert(
+                {"order_id": "8100000000000001", "position": 0, "title": "again"}
+            )
+        store.delete_order("8100000000000001")
+        for table in M003_TABLES:
+            assert store.db.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_m003_upgrade_stores_deadlines_under_the_earlier_of_rule(db_path, clock):
+    _schema_2_database(db_path)
+    with Store(db_path, time=clock) as store:
+        expected = store.get_order("8100000000000001").clock(store.policy).deadline
+    assert expected.isoformat() == "2026-02-16"  # 02-01 + 15, before protection on 04-30
+    conn = _raw(db_path)
+    try:
+        stored = conn.execute(
+            "SELECT deadline FROM orders WHERE order_id = '8100000000000001'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert stored == "2026-02-16"

@@ -1,4 +1,7 @@
-"""JSON and CSV import/export through a real store: round trips, idempotence, all or nothing."""
+"""JSON and CSV import/export through a real store: round trips, idempotence, all or nothing.
+
+Files are read the way ``aliret-tui import`` reads them: the format recognised by
+content, then planned and applied by the store in one transaction."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ import sqlite3
 
 import pytest
 
+from aliret_tui.importing.batch import load_text
+from aliret_tui.importing.incoming import ImportRefused
 from aliret_tui.store import transfer
 from aliret_tui.store.store import ImportReport, Store
-from aliret_tui.store.transfer import ImportRefused
 
 HEADER = (
     "order_id,title,price,currency,store,ordered_on,delivered_on,window_days,"
@@ -52,10 +56,22 @@ def _new_store(tmp_path, clock, name):
     return Store(tmp_path / name, time=clock)
 
 
+def import_json(store: Store, text: str, name: str = "export.json") -> ImportReport:
+    batch = load_text(name, text, today=store.time.today())
+    assert [loaded.format.name for loaded in batch.loaded] == ["aliret-tui-json"]
+    return ImportReport.of(store.apply_import(batch))
+
+
+def import_csv(store: Store, text: str, name: str = "orders.csv") -> ImportReport:
+    batch = load_text(name, text, today=store.time.today())
+    assert [loaded.format.name for loaded in batch.loaded] == ["aliret-tui-csv"]
+    return ImportReport.of(store.apply_import(batch))
+
+
 def test_json_export_import_export_is_identical(full_store, tmp_path, clock):
     first = transfer.export_json(full_store.all_records())
     with _new_store(tmp_path, clock, "copy.db") as copy:
-        report = copy.import_records(transfer.parse_json(first))
+        report = import_json(copy, first)
         assert report == ImportReport(added=3)
         second = transfer.export_json(copy.all_records())
     assert second == first
@@ -83,13 +99,13 @@ def test_json_with_attachments_round_trips(full_store, tmp_path, clock):
     ]
     shoes["evidence"][0]["done"] = True
     with _new_store(tmp_path, clock, "b.db") as b:
-        b.import_records(transfer.parse_json(json.dumps(document)))
+        import_json(b, json.dumps(document))
         exported = transfer.export_json(b.all_records())
         item = b.evidence("8100000000000001")[0]
         assert item.done and item.attachments[0].sha256 == "ab" * 32
     assert json.loads(exported) == document
     with _new_store(tmp_path, clock, "c.db") as c:
-        c.import_records(transfer.parse_json(exported))
+        import_json(c, exported)
         assert transfer.export_json(c.all_records()) == exported
 
 
@@ -110,7 +126,7 @@ def test_json_with_chat_messages_round_trips(full_store, db_path, tmp_path, cloc
         "Send it back",
     ]
     with _new_store(tmp_path, clock, "b.db") as b:
-        b.import_records(transfer.parse_json(first))
+        import_json(b, first)
         assert [m.text for m in b.messages("8100000000000001")] == ["Wrong size", "Send it back"]
         assert transfer.export_json(b.all_records()) == first
 
@@ -119,21 +135,38 @@ def test_importing_the_same_json_twice_reports_unchanged(full_store, tmp_path, c
     text = transfer.export_json(full_store.all_records())
     path = tmp_path / "twice.db"
     with Store(path, time=clock) as target:
-        assert target.import_records(transfer.parse_json(text)) == ImportReport(added=3)
+        assert import_json(target, text) == ImportReport(added=3)
         before = dump(path)
-        assert target.import_records(transfer.parse_json(text)) == ImportReport(unchanged=3)
+        assert import_json(target, text) == ImportReport(unchanged=3)
         assert dump(path) == before
     # Into the original store too: everything is already there.
-    assert full_store.import_records(transfer.parse_json(text)) == ImportReport(unchanged=3)
+    assert import_json(full_store, text) == ImportReport(unchanged=3)
 
 
-def test_json_import_replaces_a_changed_order(full_store, tmp_path, clock):
+def test_json_import_merges_a_changed_order(full_store, tmp_path, clock):
+    """Issue 11: a changed order of the same version is merged into the stored one
+    (the file's values are the user's own), not replaced; its timeline stays."""
     document = json.loads(transfer.export_json(full_store.all_records()))
     document["orders"][0]["order"]["title"] = "Cable, renamed"
-    report = full_store.import_records(transfer.parse_json(json.dumps(document)))
+    report = import_json(full_store, json.dumps(document))
     assert report == ImportReport(updated=1, unchanged=2)
     assert full_store.get_order("2").title == "Cable, renamed"
     assert [e.kind.value for e in full_store.events("2")] == ["keep"]
+
+
+def test_json_import_skips_an_older_copy_of_an_order(full_store):
+    """Issue 11: an order whose version is lower than the stored one is skipped."""
+    document = json.loads(transfer.export_json(full_store.all_records()))
+    full_store.update_order(full_store.get_order("2").facts.model_copy(update={"note": "mine"}))
+    document["orders"][0]["order"]["title"] = "Cable, renamed"
+    batch = load_text("older.json", json.dumps(document), today=full_store.time.today())
+    plan = full_store.apply_import(batch)
+    assert ImportReport.of(plan) == ImportReport(unchanged=2)
+    assert [(s.order_id, "older than what you have" in s.why) for s in plan.skipped] == [
+        ("2", True)
+    ]
+    assert full_store.get_order("2").title == "Cable"
+    assert full_store.get_order("2").note == "mine"
 
 
 def test_a_bad_json_entry_imports_nothing(store, db_path, dump):
@@ -147,7 +180,7 @@ def test_a_bad_json_entry_imports_nothing(store, db_path, dump):
     }
     before = dump(db_path)
     with pytest.raises(ImportRefused, match=r"order 2: .*price"):
-        store.import_records(transfer.parse_json(json.dumps(document)))
+        import_json(store, json.dumps(document))
     assert dump(db_path) == before
 
 
@@ -164,11 +197,11 @@ CSV_ROWS = (
 
 def test_csv_import_is_idempotent(store, db_path, dump, today):
     text = _csv(*CSV_ROWS)
-    first = store.import_facts(transfer.parse_csv(text, today=today))
+    first = import_csv(store, text)
     assert first == ImportReport(added=3)
     assert str(first) == "3 added, 0 updated, 0 unchanged"
     before = dump(db_path)
-    second = store.import_facts(transfer.parse_csv(text, today=today))
+    second = import_csv(store, text)
     assert second == ImportReport(unchanged=3)
     assert str(second) == "0 added, 0 updated, 3 unchanged"
     assert dump(db_path) == before
@@ -178,11 +211,9 @@ def test_csv_import_is_idempotent(store, db_path, dump, today):
 
 
 def test_csv_import_counts_a_changed_field_as_updated(store, today):
-    store.import_facts(transfer.parse_csv(_csv(*CSV_ROWS), today=today))
+    import_csv(store, _csv(*CSV_ROWS))
     changed = CSV_ROWS[2].replace("Cable", "Better cable")
-    report = store.import_facts(
-        transfer.parse_csv(_csv(CSV_ROWS[0], CSV_ROWS[1], changed), today=today)
-    )
+    report = import_csv(store, _csv(CSV_ROWS[0], CSV_ROWS[1], changed))
     assert report == ImportReport(updated=1, unchanged=2)
     assert store.get_order("3").title == "Better cable"
     assert store.get_order("3").version == 2
@@ -190,7 +221,7 @@ def test_csv_import_counts_a_changed_field_as_updated(store, today):
 
 def test_csv_with_only_the_required_columns(store, today):
     text = "order_id,title,price,currency\n9,Thing,1.00,GBP\n"
-    assert store.import_facts(transfer.parse_csv(text, today=today)) == ImportReport(added=1)
+    assert import_csv(store, text) == ImportReport(added=1)
     assert store.get_order("9").currency == "GBP"
 
 
@@ -209,7 +240,7 @@ def test_csv_with_only_the_required_columns(store, today):
 def test_a_bad_csv_row_imports_nothing(store, db_path, dump, today, bad_row, field):
     before = dump(db_path)
     with pytest.raises(ImportRefused) as caught:
-        store.import_facts(transfer.parse_csv(_csv(*CSV_ROWS, bad_row), today=today))
+        import_csv(store, _csv(*CSV_ROWS, bad_row))
     message = str(caught.value)
     assert "row 5" in message
     assert field in message
@@ -220,18 +251,18 @@ def test_csv_export_imports_back_unchanged(full_store, today):
     orders = full_store.list_orders(include_archived=True)
     text = transfer.export_csv(transfer.facts_to_csv_row(order) for order in orders)
     assert text.splitlines()[0].startswith(HEADER)
-    report = full_store.import_facts(transfer.parse_csv(text, today=today))
+    report = import_csv(full_store, text)
     assert report == ImportReport(unchanged=3)
 
 
 def test_csv_formula_cells_round_trip(store, today):
     text = _csv("=1+1,=HYPERLINK(x),1.00,USD,,,,,,,,,")
-    store.import_facts(transfer.parse_csv(text, today=today))
+    import_csv(store, text)
     exported = transfer.export_csv(
         transfer.facts_to_csv_row(o) for o in store.list_orders(include_archived=True)
     )
     assert "'=HYPERLINK(x)" in exported  # neutralised for spreadsheets
-    again = store.import_facts(transfer.parse_csv(exported, today=today))
+    again = import_csv(store, exported)
     assert again == ImportReport(unchanged=1)
     assert store.get_order("=1+1").title == "=HYPERLINK(x)"
 
@@ -239,7 +270,7 @@ def test_csv_formula_cells_round_trip(store, today):
 def test_csv_round_trip_keeps_a_leading_apostrophe(store, make_facts, today):
     store.add_order(make_facts("1", title="'=not a formula"))
     exported = transfer.export_csv(transfer.facts_to_csv_row(o) for o in store.list_orders())
-    report = store.import_facts(transfer.parse_csv(exported, today=today))
+    report = import_csv(store, exported)
     assert store.get_order("1").title == "'=not a formula"
     assert report == ImportReport(unchanged=1)
 
@@ -256,5 +287,5 @@ def test_json_import_refuses_an_order_the_workflow_cannot_produce(full_store, ch
     document = json.loads(transfer.export_json(full_store.all_records()))
     plain = next(entry for entry in document["orders"] if entry["order"]["dispute"] is None)
     plain["order"].update(changes)
-    with pytest.raises(transfer.ImportRefused, match=f"{field}: "):
-        transfer.parse_json(json.dumps(document))
+    with pytest.raises(ImportRefused, match=f"{field}: "):
+        load_text("export.json", json.dumps(document), today=full_store.time.today())

@@ -1,0 +1,239 @@
+"""Applying an import plan to the database: planned against what is stored,
+written in one transaction, every imported fact saved with its source."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aliret_tui.domain.models import EventInput, OrderFacts, OrderLine
+from aliret_tui.domain.vocabulary import EventKind
+from aliret_tui.domain.workflow import apply_event, with_delivery_unknown, with_facts
+from aliret_tui.importing.batch import ImportBatch
+from aliret_tui.importing.merge import (
+    IMPORTED,
+    TYPED,
+    ImportPlan,
+    OrderPlan,
+    Source,
+    StoredOrder,
+    combine,
+    plan_merge,
+)
+from aliret_tui.importing.records import RecordPlan, plan_records
+
+if TYPE_CHECKING:
+    from aliret_tui.store.store import Store
+
+CHUNK = 500  # ids per IN (...) query
+
+
+def plan_import(store: Store, batch: ImportBatch) -> ImportPlan:
+    """What applying ``batch`` would change, read from the database as it is now."""
+    plan = ImportPlan()
+    for loaded in batch.loaded:
+        plan.skipped.extend(loaded.parsed.skipped)
+    incoming = combine(batch.entries(), plan.conflicts)
+    plan_merge(incoming, stored_orders(store, list(incoming)), plan)
+    records = batch.records()
+    stored_records = {
+        record.order.order_id: store.record(record.order.order_id)
+        for record, _ in records
+        if store.has_order(record.order.order_id)
+    }
+    plan.records = plan_records(records, stored_records, plan, replace=batch.replace)
+    return plan
+
+
+def apply_import(store: Store, batch: ImportBatch) -> ImportPlan:
+    """Plan and apply in one transaction: all of it is written, or none of it."""
+    if batch.replace and any(store.has_order(r.order.order_id) for r, _ in batch.records()):
+        store.backup_now("pre-import")
+    with store.transaction():
+        plan = plan_import(store, batch)
+        _add_orders(store, plan.added)
+        for order_plan in plan.updated:
+            _update_order(store, order_plan)
+        store.insert_records(r.incoming for r in plan.records if r.previous is None)
+        for record_plan in plan.records:
+            if record_plan.previous is not None:
+                _apply_record(store, record_plan)
+    return plan
+
+
+def stored_orders(store: Store, order_ids: list[str]) -> dict[str, StoredOrder]:
+    """The stored orders among ``order_ids``, with where each fact came from."""
+    found: dict[str, StoredOrder] = {}
+    for start in range(0, len(order_ids), CHUNK):
+        chunk = order_ids[start : start + CHUNK]
+        orders = store.orders_by_id(chunk)
+        marks = ",".join("?" * len(chunk))
+        origins: dict[str, dict[str, tuple[str, str]]] = {}
+        for order_id, name, origin, source in store.db.execute(
+            f"SELECT order_id, field, origin, source FROM fact_sources WHERE order_id IN ({marks})",
+            chunk,
+        ):
+            origins.setdefault(order_id, {})[name] = (origin, source)
+        lines = dict(
+            store.db.execute(
+                f"SELECT order_id, count(*) FROM order_lines WHERE order_id IN ({marks}) "
+                "GROUP BY order_id",
+                chunk,
+            ).fetchall()
+        )
+        for order in orders:
+            found[order.order_id] = StoredOrder(
+                order, origins.get(order.order_id, {}), lines.get(order.order_id, 0)
+            )
+    return found
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def _add_orders(store: Store, plans: list[OrderPlan]) -> None:
+    rows = []
+    for order_plan in plans:
+        order = store.new_order(
+            OrderFacts.model_construct(
+                order_id=order_plan.order_id, **_with_defaults(order_plan.facts)
+            )
+        )
+        if order_plan.delivery_unknown:
+            order = with_delivery_unknown(order)
+        rows.append(store.row_of(order))
+    store.insert_order_rows(rows)
+    for order_plan in plans:
+        _record_sources(store, order_plan)
+        _store_lines(store, order_plan)
+        if order_plan.cancel_before_delivery is not None:
+            _cancel(store, order_plan.order_id, order_plan.cancel_before_delivery)
+
+
+def _with_defaults(facts: dict[str, Any]) -> dict[str, Any]:
+    defaults = {
+        name: info.default
+        for name, info in OrderFacts.model_fields.items()
+        if not info.is_required()
+    }
+    return {**defaults, **facts}
+
+
+def _update_order(store: Store, order_plan: OrderPlan) -> None:
+    current = store.get_order(order_plan.order_id)
+    facts = current.facts.model_copy(update=order_plan.facts)
+    order = with_facts(current, facts)
+    if order_plan.delivery_unknown:
+        order = with_delivery_unknown(order)
+    store.save_order(order)
+    _record_sources(store, order_plan)
+    _store_lines(store, order_plan)
+    if order_plan.cancel_before_delivery is not None:
+        _cancel(store, order_plan.order_id, order_plan.cancel_before_delivery)
+
+
+def _record_sources(store: Store, order_plan: OrderPlan) -> None:
+    rows = [
+        (
+            order_plan.order_id,
+            name,
+            TYPED if source.users_own else IMPORTED,
+            source.describe(),
+            source.imported_on.isoformat(),
+        )
+        for name, source in order_plan.sources.items()
+        if name in order_plan.facts
+    ]
+    status_source = order_plan.status_source
+    if order_plan.delivery_unknown and status_source is not None:
+        rows.append(
+            (
+                order_plan.order_id,
+                "delivery_unknown",
+                IMPORTED,
+                status_source.describe(),
+                status_source.imported_on.isoformat(),
+            )
+        )
+    store.db.conn.executemany(
+        "INSERT INTO fact_sources (order_id, field, origin, source, recorded_on) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, field) DO UPDATE SET "
+        "origin = excluded.origin, source = excluded.source, recorded_on = excluded.recorded_on",
+        rows,
+    )
+
+
+def _store_lines(store: Store, order_plan: OrderPlan) -> None:
+    if order_plan.lines:
+        store.insert_lines(
+            order_plan.order_id,
+            (OrderLine.model_construct(**vars(line), disputed=False) for line in order_plan.lines),
+        )
+
+
+def _cancel(store: Store, order_id: str, source: Source) -> None:
+    order = store.get_order(order_id)
+    request = EventInput.model_construct(
+        kind=EventKind.ORDER_CANCELLED,
+        on=source.imported_on,
+        reason=None,
+        outcome=None,
+        tracking="",
+        carrier="",
+        amount=None,
+        note="",
+    )
+    events = store.events(order_id)
+    last = events[-1] if events else None
+    transition = apply_event(order, request, today=source.imported_on, last_event=last)
+    store.save_order(transition.order)
+    store.insert_events(
+        order_id, [transition.event.model_copy(update={"source": source.describe()})]
+    )
+
+
+def _apply_record(store: Store, record_plan: RecordPlan) -> None:
+    record = record_plan.incoming
+    order_id = record.order.order_id
+    if record_plan.previous is None or record_plan.replace:
+        if record_plan.previous is not None:
+            store.db.execute("DELETE FROM orders WHERE order_id = ?", [order_id])
+        store.insert_record(record)
+        return
+    current = store.get_order(order_id)
+    if record_plan.state_from_file is not None:
+        file_order = record_plan.state_from_file
+        current = current.model_copy(
+            update={
+                "state": file_order.state,
+                "clock_since": file_order.clock_since,
+                "dispute": file_order.dispute,
+                "delivery_unknown": file_order.delivery_unknown,
+                "delivered_on": file_order.delivered_on,
+            }
+        )
+    if record_plan.facts:
+        current = with_facts(current, current.facts.model_copy(update=record_plan.facts))
+    if record_plan.state_from_file is not None or record_plan.facts:
+        # Only a changed order gets a new version: messages and evidence alone do not
+        # (as when they are added here), so the same file again is "unchanged".
+        store.save_order(current)
+    store.insert_events(order_id, record_plan.new_events)
+    store.insert_messages(order_id, record_plan.new_messages)
+    _add_evidence(store, order_id, record_plan)
+
+
+def _add_evidence(store: Store, order_id: str, record_plan: RecordPlan) -> None:
+    start = store.db.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM evidence WHERE order_id = ?", [order_id]
+    ).fetchone()[0]
+    store.insert_evidence(
+        order_id,
+        (
+            item.model_copy(update={"position": start + offset})
+            for offset, item in enumerate(record_plan.new_evidence)
+        ),
+    )
+    for item_id in record_plan.ticked:
+        store.db.execute("UPDATE evidence SET done = 1 WHERE id = ?", [item_id])
+    for item_id, attachment in record_plan.new_attachments:
+        store.insert_attachments(item_id, [attachment])
