@@ -15,6 +15,8 @@ that names it, so a typo never silently falls back to a default.
     [calendar]
     alarm_days_before = [2, 0]     # alarms in `aliret-tui ics`, days before the deadline
     alarm_time = "09:00"           # ...at this local time
+    [import]
+    currency = "EUR"               # for imported amounts that carry no currency (XLSX)
     [policy]                       # any rule of the policy table; see policy.py
     seller_response_days = 5
 """
@@ -65,6 +67,7 @@ class Settings:
         check_days: int = DEFAULT_CHECK_DAYS,
         alarm_days_before: tuple[int, ...] = DEFAULT_ALARM_DAYS_BEFORE,
         alarm_time: str = DEFAULT_ALARM_TIME,
+        import_currency: str | None = None,
         path: str | Path | None = None,
         origins: dict[str, str] | None = None,
     ):
@@ -76,6 +79,7 @@ class Settings:
         self.check_days = check_days
         self.alarm_days_before = alarm_days_before
         self.alarm_time = alarm_time
+        self.import_currency = import_currency
         self.path = path
         self.origins = origins or {}
 
@@ -91,6 +95,7 @@ class Settings:
             ("urgency.soon_days", self.soon_days),
             ("calendar.alarm_days_before", list(self.alarm_days_before)),
             ("calendar.alarm_time", self.alarm_time),
+            ("import.currency", self.import_currency or ""),
         ]
         listed += [(f"keys.{action}", key) for action, key in sorted(self.keys.items())]
         listed += [(f"policy.{rule.name}", getattr(self.policy, rule.name)) for rule in RULES]
@@ -125,6 +130,7 @@ def parse_settings(data: dict, path: Path | str) -> Settings:
         check_days=reader.days("check", "days", DEFAULT_CHECK_DAYS),
         alarm_days_before=reader.alarm_days(),
         alarm_time=reader.clock_time("calendar", "alarm_time", DEFAULT_ALARM_TIME),
+        import_currency=reader.currency("import", "currency"),
         policy=reader.policy(),
         path=path,
         origins=reader.origins,
@@ -138,11 +144,12 @@ def parse_settings(data: dict, path: Path | str) -> Settings:
 class _Reader:
     """Takes values out of the parsed TOML, checking each, noting where it came from."""
 
-    SECTIONS = ("keys", "urgency", "check", "calendar", "policy")
+    SECTIONS = ("keys", "urgency", "check", "calendar", "import", "policy")
     KNOWN = {
         "urgency": {"critical_days", "soon_days"},
         "check": {"days"},
         "calendar": {"alarm_days_before", "alarm_time"},
+        "import": {"currency"},
     }
 
     def __init__(self, data: dict, path: Path | str):
@@ -197,6 +204,20 @@ class _Reader:
         if not isinstance(value, str) or not re.match(_CLOCK_TIME, value):
             raise ConfigError(self.path, f"{section}.{name}", f"must be HH:MM (got {value!r})")
         return value
+
+    def currency(self, section: str, name: str) -> str | None:
+        value = self._take(section, name)
+        if value is None:
+            return None
+        from aliret_tui.domain.iso import CURRENCIES
+
+        if not isinstance(value, str) or value.upper() not in CURRENCIES:
+            raise ConfigError(
+                self.path,
+                f"{section}.{name}",
+                f"must be an ISO 4217 code such as EUR (got {value!r})",
+            )
+        return value.upper()
 
     def alarm_days(self) -> tuple[int, ...]:
         value = self._take("calendar", "alarm_days_before")

@@ -18,6 +18,7 @@ import icalendar
 
 from aliret_tui.config import Settings
 from aliret_tui.domain.clocks import Clock, ClockKind
+from aliret_tui.domain.deadline_rule import deadline_rule
 from aliret_tui.domain.evidence import readiness
 from aliret_tui.domain.models import Order, OrderRecord
 from aliret_tui.domain.policy import Policy
@@ -145,28 +146,3 @@ def _description(record: OrderRecord, clock: Clock, policy: Policy, action: str)
     if not record.evidence:
         lines.append("Opening a dispute adds the evidence checklist for its reason.")
     return "\n".join(lines)
-
-
-def deadline_rule(order: Order, clock: Clock, policy: Policy) -> str:
-    """Which rule produced the deadline, in words."""
-    dispute = order.dispute
-    if clock.kind is ClockKind.INSPECTION:
-        if order.protection_ends:
-            return "the buyer-protection end date from the order page"
-        window = order.window_days or policy.window_days_for(local_return=order.local_return)
-        kind = "Local Return window" if order.local_return else "inspection period"
-        return f"delivered {order.delivered_on} + {window} days ({kind})"
-    if clock.kind is ClockKind.SELLER_RESPONSE and dispute:
-        days = policy.seller_response_days
-        return f"dispute opened {dispute.opened_on} + {days} days for the seller to answer"
-    if clock.kind is ClockKind.ESCALATE and dispute:
-        return (
-            f"dispute opened {dispute.opened_on} + {policy.escalation_deadline_days} days; "
-            "it escalates automatically the day after"
-        )
-    if clock.kind is ClockKind.SHIP_BACK:
-        return f"return approved {clock.started_on} + {policy.ship_back_days} days to ship it back"
-    return (
-        f"{clock.started_on} + {policy.refund_days} days for the refund (usually "
-        f"{policy.refund_earliest_days}-{policy.refund_days} days)"
-    )

@@ -6,9 +6,11 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aliret_tui import paths
 from aliret_tui.cli.main import Context
@@ -22,6 +24,9 @@ from aliret_tui.files import write_private_file
 from aliret_tui.store import transfer
 from aliret_tui.store.backup import stamp
 from aliret_tui.store.store import Store
+
+if TYPE_CHECKING:
+    from aliret_tui.importing.batch import ImportBatch
 
 # How the command line names each field in messages.
 _OPTION_NAMES = {
@@ -97,6 +102,7 @@ def run_event(args: argparse.Namespace, context: Context) -> int:
         "on": args.on,
         "reason": args.reason,
         "outcome": args.outcome,
+        "lines": args.lines,
         "tracking": args.tracking,
         "carrier": args.carrier,
         "amount": args.amount,
@@ -204,44 +210,96 @@ def _table(summaries: list[dict[str, Any]]) -> str:
 
 
 def run_import(args: argparse.Namespace, context: Context) -> int:
-    source = args.file
-    file_format = args.format or _format_from_name(source)
-    text = _read_input(source)
-    notes = TextNotes()
-    try:
-        if file_format == "csv":
-            facts = transfer.parse_csv(text, notes=notes, today=context.time.today())
-            with open_store(context) as store:
-                report = store.import_facts(facts)
-        else:
-            records = transfer.parse_json(text, notes=notes)
-            with open_store(context) as store:
-                report = store.import_records(records)
-    except transfer.ImportRefused as error:
-        raise UserError(f"{source}: {error}; nothing was imported") from None
-    _print_notes(notes, name_of=str)
-    print(f"Imported {source}: {report}")
+    from aliret_tui.domain.fields import currency
+    from aliret_tui.importing.batch import load_files, load_text
+    from aliret_tui.importing.reading import read_stream
+
+    today = context.time.today()
+    if args.currency:
+        default_currency = currency(args.currency, "--currency")
+    else:
+        default_currency = context.settings().import_currency
+    paths = [path for path in args.files if path != "-"]
+    progress = ProgressLine.on_terminal()
+    with _refusals_named():
+        batch = load_files(paths, today=today, default_currency=default_currency, progress=progress)
+        if "-" in args.files:
+            raw = read_stream("standard input", sys.stdin.buffer)
+            batch.loaded += load_text(raw.name, raw.text or "", today=today).loaded
+        batch.replace = args.replace
+    if progress is not None:
+        progress("Writing" if not args.dry_run else "Planning", 0, 0)
+    return _run_batch(batch, context, dry_run=args.dry_run, progress=progress)
+
+
+def run_paste(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui.importing.batch import load_text
+    from aliret_tui.importing.reading import read_stream
+
+    with _refusals_named():
+        raw = read_stream("pasted text", sys.stdin.buffer)
+        if raw.text is None:
+            raise UserError("pasted text: is not UTF-8 text")
+        batch = load_text(raw.name, raw.text, today=context.time.today())
+    return _run_batch(batch, context, dry_run=args.dry_run)
+
+
+def _run_batch(
+    batch: ImportBatch, context: Context, *, dry_run: bool, progress: ProgressLine | None = None
+) -> int:
+    from aliret_tui.importing.report import plan_lines
+
+    with _refusals_named(), open_store(context) as store:
+        plan = store.plan_import(batch) if dry_run else store.apply_import(batch)
+    if progress is not None:
+        progress.clear()
+    _print_notes(batch.notes, name_of=str)
+    for line in plan_lines(batch, plan, applied=not dry_run):
+        print(safe(line))
     return 0
 
 
-def _format_from_name(source: str) -> str:
-    suffix = Path(source).suffix.lower()
-    if suffix in (".csv", ".json"):
-        return suffix[1:]
-    raise UserError(f"{source}: cannot tell the format from the name; pass --format csv or json")
+class ProgressLine:
+    """A progress bar on standard error, drawn only on a terminal (never in a pipe,
+    a file or cron's mail), and cleared before the report."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.drawn = 0
+
+    @classmethod
+    def on_terminal(cls) -> ProgressLine | None:
+        return cls() if sys.stderr.isatty() else None
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if total:
+            filled = self.WIDTH * done // total
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            line = f"{safe(what)[:40]} [{bar}] {done:,} of {total:,}"
+        else:
+            line = f"{safe(what)[:40]}…"
+        self._draw(line)
+
+    def clear(self) -> None:
+        self._draw("")
+        sys.stderr.write("\r")
+
+    def _draw(self, line: str) -> None:
+        sys.stderr.write("\r" + line.ljust(self.drawn))
+        sys.stderr.flush()
+        self.drawn = len(line)
 
 
-def _read_input(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
+@contextmanager
+def _refusals_named() -> Iterator[None]:
+    """A refused import says so, and that nothing was written."""
+    from aliret_tui.importing.incoming import ImportRefused
+
     try:
-        return Path(source).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{source}: no such file") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{source}: is not UTF-8 text") from None
-    except OSError as error:
-        raise UserError(f"{source}: cannot be read ({error.strerror})") from None
+        yield
+    except ImportRefused as error:
+        raise UserError(f"{error}; nothing was imported") from None
 
 
 def run_export(args: argparse.Namespace, context: Context) -> int:

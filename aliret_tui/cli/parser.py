@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="O",
         help="open_dispute, mediation_won: refund_only or return_and_refund",
     )
+    event.add_argument(
+        "--lines",
+        metavar="N,N",
+        help="open_dispute: the order lines it is about, by number (see the detail screen)",
+    )
     event.add_argument("--tracking", metavar="T", help="return_shipped: tracking number")
     event.add_argument("--carrier", metavar="C", help="return_shipped: carrier")
     event.add_argument(
@@ -118,9 +123,38 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--all", action="store_true", help="include closed and archived orders")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
-    importing = command("import", "import orders from a CSV or a JSON export (all or nothing)")
-    importing.add_argument("file", metavar="FILE", help="a .csv or .json file, or - for stdin")
-    importing.add_argument("--format", choices=("csv", "json"), help="default: from the extension")
+    importing = command(
+        "import",
+        "bring orders in from AliExpress exports, saved order pages, emails, or our own "
+        "CSV/JSON (the format is recognised by content; all or nothing)",
+    )
+    importing.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="+",
+        help="a file, a folder of .eml mails, or - for standard input",
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="show what would change, and write nothing"
+    )
+    importing.add_argument(
+        "--replace",
+        action="store_true",
+        help="our own JSON export: take the file's copy of orders that differ (after a backup)",
+    )
+    importing.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="the currency of amounts that carry none (the AliExpress XLSX data export)",
+    )
+
+    paste = command(
+        "paste",
+        "read orders from text copied from an AliExpress order page or email (standard input)",
+    )
+    paste.add_argument(
+        "--dry-run", action="store_true", help="show what would change, and write nothing"
+    )
 
     exporting = command("export", "export everything as JSON, or the orders as CSV")
     exporting.add_argument("--format", choices=("json", "csv"), default="json")

@@ -42,15 +42,17 @@ def _write(path, *rows, header=COLUMNS):
 
 
 def _imported(result, added, updated, unchanged):
+    """The import's report (issue 11: the plan, applied) counts each kind of change."""
     assert result.code == 0, result.err
-    assert result.out.strip().endswith(f"{added} added, {updated} updated, {unchanged} unchanged")
+    counts = f"{added} added · {updated} updated · {unchanged} unchanged · 0 conflicts kept"
+    assert any(line.startswith(counts) for line in result.out.splitlines()), result.out
 
 
 def test_csv_import_twice_changes_nothing(cli, db, tmp_path, dump):
     source = _write(tmp_path / "orders.csv", *ROWS)
     first = cli("import", str(source))
     _imported(first, 3, 0, 0)
-    assert first.out.startswith(f"Imported {source}: ")
+    assert first.out.startswith(f"{source.name}: aliret-tui CSV\n")
     before = dump(db)
     _imported(cli("import", str(source)), 0, 0, 3)
     assert dump(db) == before
@@ -76,8 +78,10 @@ def test_csv_with_the_required_columns_only(cli, tmp_path):
 
 
 def test_csv_from_stdin(cli):
-    result = cli("import", "-", "--format", "csv", stdin="\n".join((COLUMNS, ROWS[2])) + "\n")
+    """The format is recognised by content (issue 11: --format is gone)."""
+    result = cli("import", "-", stdin="\n".join((COLUMNS, ROWS[2])) + "\n")
     _imported(result, 1, 0, 0)
+    assert result.out.startswith("standard input: aliret-tui CSV\n")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +96,13 @@ def test_csv_from_stdin(cli):
 )
 def test_a_bad_row_imports_nothing(cli, db, tmp_path, one_error_line, bad_row, field):
     source = _write(tmp_path / "bad.csv", *ROWS, bad_row)
-    one_error_line(cli("import", str(source)), "row 5", field, "nothing was imported")
+    one_error_line(cli("import", str(source)), "bad.csv", field, "nothing was imported")
+    assert not db.exists()
+
+
+def test_a_bad_row_is_named_by_its_row(cli, db, tmp_path, one_error_line):
+    source = _write(tmp_path / "bad.csv", *ROWS, "9,Bad,-5,USD,,,,,,,,,")
+    one_error_line(cli("import", str(source)), "row 5", "price", "nothing was imported")
     assert not db.exists()
 
 

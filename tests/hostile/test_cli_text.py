@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -301,7 +302,8 @@ def test_an_export_imports_back_unchanged(seeded, file_format):
     again = seeded.run("import", str(exported))
     assert again.code == 0, again.err
     assert again.err == ""  # the export held no control characters to remove
-    assert again.out.strip().endswith(f"0 added, 0 updated, {len(seeded.orders)} unchanged")
+    assert f"0 added · 0 updated · {len(seeded.orders)} unchanged · " in again.out, again.out
+    assert again.out.strip().endswith("Nothing to change: everything is already in your orders.")
     assert _dump(seeded.db) == before
 
 
@@ -359,7 +361,10 @@ def _records_document(entries: tuple[Hostile, ...]) -> dict:
                     "note": entry.text,
                     "delivered_on": DELIVERED,
                     "state": "window_open",
-                    "clock_since": DELIVERED,
+                    # As export writes it: an open window has no clock_since. Issue 11
+                    # replays each order through the workflow, which refuses the
+                    # DELIVERED this said before.
+                    "clock_since": None,
                 },
                 "messages": [
                     {"sender": "seller", "sent_at": "2026-03-01 10:00", "text": typed_text},
@@ -373,16 +378,21 @@ def _records_document(entries: tuple[Hostile, ...]) -> dict:
     return {"format": "aliret-tui", "version": 1, "orders": orders}
 
 
-def test_a_json_import_cleans_every_text_field_and_says_so(tmp_path, private_env):
+def _import_json_corpus(tmp_path: Path, env: dict[str, str]) -> tuple[Path, Ran]:
     db = tmp_path / "imported.db"
     source = tmp_path / "hostile.json"
     source.write_text(json.dumps(_records_document(CORPUS), ensure_ascii=False), "utf-8")
-    ran = run_subprocess(db, TODAY, "import", str(source), env=private_env)
+    ran = run_subprocess(db, TODAY, "import", str(source), env=env)
     ran.assert_clean()
     assert ran.code == 0, ran.err
-    assert ran.out.strip().endswith(f"{len(CORPUS)} added, 0 updated, 0 unchanged")
+    assert f"{len(CORPUS)} added · 0 updated · 0 unchanged · " in ran.out, ran.out[:500]
+    assert len(note_lines(ran)) == len(ran.err_lines), ran.err  # nothing else on stderr
+    return db, ran
+
+
+def test_a_json_import_says_what_it_removed(tmp_path, private_env):
+    _, ran = _import_json_corpus(tmp_path, private_env)
     notes = note_lines(ran)
-    assert len(notes) == len(ran.err_lines)
     for index, entry in enumerate(CORPUS):
         store = CORPUS[(index + 1) % len(CORPUS)]
         expected = {
@@ -393,10 +403,13 @@ def test_a_json_import_cleans_every_text_field_and_says_so(tmp_path, private_env
             "label": int(entry.controls),
         }
         for name, count in expected.items():
-            prefix = f"aliret-tui: note: order {index + 1}, {name}: removed "
+            prefix = f"aliret-tui: note: hostile.json, order {index + 1}, {name}: removed "
             found = [line for line in notes if line.startswith(prefix)]
             assert len(found) == count, (entry.name, name, found)
 
+
+def test_a_json_import_cleans_every_text_field(tmp_path, private_env):
+    db, _ = _import_json_corpus(tmp_path, private_env)
     exported = run_subprocess(db, TODAY, "export", env=private_env)
     exported.assert_clean()
     assert "\\u00" not in exported.out
@@ -421,28 +434,41 @@ def _unquoted(value: str) -> str:
     return value
 
 
-def test_a_csv_import_with_nul_and_controls_is_cleaned_and_exports_safely(tmp_path, private_env):
+def _corpus_csv(entries: tuple[Hostile, ...]) -> tuple[str, list[list[str]]]:
+    """Our own CSV with one row per entry: the header as export writes it (unquoted:
+    a quoted header is read too), every cell quoted."""
+    rows = []
+    for index, entry in enumerate(entries):
+        typed_title, _ = as_required(entry)
+        rows.append([f"CSV{index:03d}", typed_title, "1", "USD", entry.text, entry.text])
+    buffer = io.StringIO()
+    buffer.write("order_id,title,price,currency,store,note\n")
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return buffer.getvalue(), rows
+
+
+def test_a_csv_import_with_controls_is_cleaned_and_exports_safely(tmp_path, private_env):
     db = tmp_path / "imported.db"
     source = tmp_path / "hostile.csv"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(["order_id", "title", "price", "currency", "store", "note"])
-    for index, entry in enumerate(CORPUS):
-        typed_title, _ = as_required(entry)
-        writer.writerow([f"CSV{index:03d}", typed_title, "1", "USD", entry.text, entry.text])
-    source.write_text(buffer.getvalue(), "utf-8")
+    text, _ = _corpus_csv(ARGV_CORPUS)
+    source.write_text(text, "utf-8")
     ran = run_subprocess(db, TODAY, "import", str(source), env=private_env)
     ran.assert_clean()
     assert ran.code == 0, ran.err
-    assert ran.out.strip().endswith(f"{len(CORPUS)} added, 0 updated, 0 unchanged")
-    for index, entry in enumerate(CORPUS):
-        row_notes = [line for line in ran.err_lines if f": row {index + 2}, " in line]
-        assert bool(row_notes) == entry.controls, (entry.name, row_notes)
+    assert f"{len(ARGV_CORPUS)} added · 0 updated · 0 unchanged · " in ran.out, ran.out[:500]
+    notes = note_lines(ran)
+    assert len(notes) == len(ran.err_lines), ran.err  # nothing else on stderr
+    noted = {found for line in notes for found in re.findall(r": hostile\.csv, (row \d+), ", line)}
+    # Rows as a spreadsheet counts them (the header is row 1), whatever their line breaks.
+    expected = {
+        f"row {number}" for number, entry in enumerate(ARGV_CORPUS, start=2) if entry.controls
+    }
+    assert noted == expected, f"notes for the wrong rows: {sorted(noted)}"
 
     exported = run_subprocess(db, TODAY, "export", "--format", "csv", env=private_env)
     exported.assert_clean()
     rows = {row["order_id"]: row for row in _csv_rows(exported.out)}
-    for index, entry in enumerate(CORPUS):
+    for index, entry in enumerate(ARGV_CORPUS):
         row = rows[f"CSV{index:03d}"]
         assert row["title"] == _neutralised(_unquoted(as_required(entry)[1]))
         assert row["store"] == _neutralised(_unquoted(entry.line))
@@ -450,6 +476,28 @@ def test_a_csv_import_with_nul_and_controls_is_cleaned_and_exports_safely(tmp_pa
         for cell in row.values():
             assert not cell.startswith(FORMULA_STARTS)
     assert_terminal_safe(exported.out, "csv export")
+
+
+def test_a_csv_import_holding_a_nul_byte_is_refused_and_writes_nothing(tmp_path, private_env):
+    """Issue 11's reader takes a file holding a NUL byte for binary data (RawInput.text
+    is None), so the CSV is in no known format: refused whole, safely, the database
+    untouched. (Before it, the NUL was removed with a note; JSON still carries a NUL,
+    as \\u0000, and test_a_json_import_cleans_every_text_field covers it.)"""
+    db = tmp_path / "imported.db"
+    created = run_subprocess(db, TODAY, "add", "FIRST", "--title=Lamp", "--price=1",
+                             "--currency=USD", env=private_env)  # fmt: skip
+    assert created.code == 0, created.err
+    before = db.read_bytes()
+    source = tmp_path / "hostile.csv"
+    text, _ = _corpus_csv(CORPUS)
+    assert "\x00" in text
+    source.write_text(text, "utf-8")
+    ran = run_subprocess(db, TODAY, "import", str(source), env=private_env)
+    ran.assert_clean()
+    assert (ran.code, ran.out, len(ran.err_lines)) == (2, "", 1), ran.err
+    assert ran.err.startswith("aliret-tui: error: hostile.csv: "), ran.err
+    assert ran.err.rstrip().endswith("; nothing was imported"), ran.err
+    assert db.read_bytes() == before
 
 
 # -- a database written by something else -------------------------------------------------
