@@ -272,6 +272,79 @@ _CHAT = (
 )  # fmt: skip
 _TICKED = {"8175100000000017": ("Video showing the defect", "Original packaging kept")}
 
+# Orders brought in the way a shopper would: a copied order page (two items, delivered,
+# with AliExpress's own protection date) and a line of the order list that says
+# "Completed" without a date. {…} are days from today.
+_PASTED_PAGES = (
+    """Completed
+Refund if no delivery before {protection} · Refund if items damaged · Refund if package lost
+Free returns: Send it back within 15 days after delivery. The first return on each order is free
+Items
+Trailhead Gear Store
+Camping lantern, rechargeable, 1200 lm
+Color: Olive
+US $14.90x1
+Headlamp, USB-C, 2 pack
+US $5.45x2
+Subtotal
+US $25.80
+Total
+US $25.80
+Order placed on
+{ordered}
+Order completed on
+{delivered}
+Ref. Number
+3071 0000 0000 0031
+Copy
+""",
+    """Completed
+Order date: {old_order}
+Order ID: 3071000000000032Copy
+Order details
+PetPal Supplies
+Cat water fountain filter, 6 pack
+US $7.99x1
+Total:US $7.99
+""",
+)
+_PASTED_DAYS = {"protection": 40, "ordered": -20, "delivered": -6, "old_order": -26}
+
+# For the paste box in the screenshots and snapshot tests: an order list copied from
+# AliExpress (made up). Two new orders, one never paid, and one the demo has already,
+# at a price the page gives differently (a coupon).
+COPIED_ORDER_LIST = """Order date: Oct 30, 2026
+Order ID: 8175100000000011Copy
+Completed
+SoundCore Direct
+Wireless earbuds, noise cancelling
+US $22.90x1
+Total:US $22.90
+Order date: Nov 2, 2026
+Order ID: 8175 1000 0000 0041Copy
+Completed
+Kestrel Phone Accessories
+Magnetic phone mount for car vents
+US $6.20x1
+Phone charging cable, 1 m
+US $2.10x2
+Total:US $10.40
+Order date: Nov 20, 2026
+Order ID: 8175100000000042Copy
+Awaiting delivery
+HomeGoods 24
+Silicone baking mats, 2 pack
+€ 7,49x1
+Total:€ 7,49
+Order date: Nov 25, 2026
+Order ID: 8175100000000043Copy
+Awaiting payment
+Brightway Tools Store
+Precision screwdriver set
+US $12.49x1
+Total:US $12.49
+"""
+
 _DATE_FIELDS = {
     "ordered": "ordered_on",
     "delivered": "delivered_on",
@@ -302,10 +375,23 @@ def fill_demo(path: Path, time: TimeSource) -> None:
             sent_at = f"{today + dt.timedelta(days=offset)} {clock_time}"
             message = parse(ChatMessage, {"sender": sender, "sent_at": sent_at, "text": text})
             store.add_messages(order_id, [message])
+        _import_pasted_pages(store, today)
         for order_id, labels in _TICKED.items():
             for item in store.evidence(order_id):
                 if item.label in labels and item.id is not None:
                     store.set_evidence_done(order_id, item.id, True)
+
+
+def _import_pasted_pages(store: Any, today: dt.date) -> None:
+    from aliret_tui.importing.batch import load_text
+
+    dates = {
+        name: f"{today + dt.timedelta(days=days):%b} {(today + dt.timedelta(days=days)).day}, "
+        f"{(today + dt.timedelta(days=days)).year}"
+        for name, days in _PASTED_DAYS.items()
+    }
+    for page in _PASTED_PAGES:
+        store.apply_import(load_text("pasted text", page.format(**dates), today=today))
 
 
 def demo_database(time: TimeSource) -> Path:

@@ -12,15 +12,18 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from aliret_tui.demo import fill_demo
+from textual import events
+
+from aliret_tui.demo import COPIED_ORDER_LIST, fill_demo
 from aliret_tui.timesource import TimeSource
 from aliret_tui.tui.app import AliretApp
 
 HERE = Path(__file__).resolve().parent
 FROZEN = TimeSource(frozen_at=dt.datetime(2026, 11, 29, 10, 30))
 
-# name: (terminal size, keys pressed from the dashboard)
-SHOTS: dict[str, tuple[tuple[int, int], list[str]]] = {
+
+# name: (terminal size, keys pressed from the dashboard; a Paste event is pasted)
+SHOTS: dict[str, tuple[tuple[int, int], list[str | events.Paste]]] = {
     "dashboard": ((120, 36), []),
     "dashboard-80x24": ((80, 24), []),
     "detail-overview": ((120, 36), ["slash", *"keyboard", "enter", "enter"]),
@@ -29,14 +32,22 @@ SHOTS: dict[str, tuple[tuple[int, int], list[str]]] = {
     "detail-timeline": ((120, 36), ["f", "f", "f", "slash", *"backpack", "enter", "enter", "2"]),
     "add-order": ((120, 36), ["a", *"8175123456789012", "tab", *"Phone stand", "tab", *"0"]),
     "record-event": ((120, 36), ["slash", *"shoes", "enter", "enter", "r"]),
+    "import-plan": ((120, 36), ["p", events.Paste(COPIED_ORDER_LIST), "wait"]),
+    "detail-imported": ((120, 36), ["slash", *"lantern", "enter", "enter"]),
 }
 
 
-async def shoot(name: str, size: tuple[int, int], keys: list[str], database: Path) -> None:
+async def shoot(
+    name: str, size: tuple[int, int], keys: list[str | events.Paste], database: Path
+) -> None:
     app = AliretApp(db_path=database, time=FROZEN, db_label="demo data")
     async with app.run_test(size=size) as pilot:
         for key in ["wait", *keys, "wait"]:
-            if key != "wait":
+            if isinstance(key, events.Paste):
+                app.post_message(key)  # as a terminal delivers a paste
+            elif key == "wait":
+                await pilot.pause(0.5)
+            else:
                 await pilot.press(key)
             for _ in range(3):
                 await pilot.pause()

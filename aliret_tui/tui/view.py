@@ -14,7 +14,12 @@ from typing import Any
 
 from aliret_tui.domain.clocks import Clock, clock_from_columns
 from aliret_tui.domain.policy import Policy
-from aliret_tui.domain.states import DISPUTE_OPEN_STATES, EXPIRED_WINDOW_LABEL, OrderState
+from aliret_tui.domain.states import (
+    DELIVERY_UNKNOWN_LABEL,
+    DISPUTE_OPEN_STATES,
+    EXPIRED_WINDOW_LABEL,
+    OrderState,
+)
 from aliret_tui.sanitize import shown
 
 
@@ -92,7 +97,8 @@ class OrderRow:
 
     @property
     def window_expired(self) -> bool:
-        return self.state is OrderState.WINDOW_OPEN and self.clock is None
+        delivered = self.delivered_on is not None
+        return self.state is OrderState.WINDOW_OPEN and delivered and self.clock is None
 
     @property
     def is_done(self) -> bool:
@@ -136,6 +142,8 @@ def _row(
             policy=policy,
         )
     label = state.label
+    if state is OrderState.WINDOW_OPEN and delivered_on is None:
+        label = DELIVERY_UNKNOWN_LABEL
     if clock is not None and clock.is_expired(today):
         clock, label = None, EXPIRED_WINDOW_LABEL
     days_left = clock.days_left(today) if clock else None

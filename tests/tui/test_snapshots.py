@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from support.tui import FROZEN, settle
+from textual import events
 from textual.widgets import Input, TextArea
 
-from aliret_tui.demo import fill_demo
+from aliret_tui.demo import COPIED_ORDER_LIST, fill_demo
 from aliret_tui.tui.app import AliretApp
 
 
@@ -85,4 +86,22 @@ def test_detail_refunded_timeline(snap_compare, tmp_path):
 def test_detail_chat(snap_compare, tmp_path):
     keys = ["slash", *"keyboard", "enter", "enter", "3"]
     app = demo_app(tmp_path)
+    assert snap_compare(app, run_before=steady(*keys), terminal_size=(120, 36))
+
+
+def test_import_plan_of_a_pasted_order_list(snap_compare, tmp_path):
+    """The plan: two orders to add, a conflict kept, a never-paid order skipped."""
+
+    async def paste(pilot) -> None:
+        await steady("p")(pilot)
+        pilot.app.post_message(events.Paste(COPIED_ORDER_LIST))
+        await pilot.pause(0.5)
+        await steady()(pilot)
+
+    assert snap_compare(demo_app(tmp_path), run_before=paste, terminal_size=(120, 36))
+
+
+def test_detail_of_an_imported_multi_item_order(snap_compare, tmp_path):
+    app = demo_app(tmp_path)
+    keys = ("slash", *"lantern", "enter", "enter")
     assert snap_compare(app, run_before=steady(*keys), terminal_size=(120, 36))

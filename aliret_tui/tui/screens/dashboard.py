@@ -38,6 +38,7 @@ from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.domain.models import Order
+    from aliret_tui.importing.merge import ImportPlan
     from aliret_tui.store.store import Store
     from aliret_tui.tui.app import AliretApp
 
@@ -70,6 +71,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         Binding("a", "add", "Add", id="add"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("x", "archive", "Archive", id="archive"),
+        Binding("i", "import_file", "Import", id="import_file"),
+        Binding("p", "paste", "Paste", id="paste"),
         Binding("slash", "search", "Search", id="search"),
         Binding("f", "cycle_filter", "Filter", id="filter"),
         Binding("escape", "clear_search", "Clear search", id="clear_search"),
@@ -349,6 +352,24 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self.notify, f"Deleted order {order_id}", markup=False)
         self.app.call_from_thread(self.load)
 
+    def action_import_file(self) -> None:
+        from aliret_tui.tui.screens.import_screens import ImportFileScreen
+
+        self.app.push_screen(ImportFileScreen(), callback=self._after_import)
+
+    def action_paste(self) -> None:
+        from aliret_tui.tui.screens.import_screens import PasteScreen
+
+        self.app.push_screen(PasteScreen(), callback=self._after_import)
+
+    def _after_import(self, plan: ImportPlan | None) -> None:
+        if plan is None:
+            return
+        from aliret_tui.store.store import ImportReport
+
+        self.notify(f"Imported: {ImportReport.of(plan)}", title="Imported", markup=False)
+        self.load()
+
     def action_cycle_filter(self) -> None:
         self.order_filter = self.order_filter.next()
 
@@ -391,6 +412,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 "Hide or remove the highlighted order (x)",
                 self.action_archive,
             )
+        yield SystemCommand(
+            "Import orders from a file", "Exports, saved pages, emails (i)", self.action_import_file
+        )
+        yield SystemCommand(
+            "Paste an order page or email", "Copied text from AliExpress (p)", self.action_paste
+        )
         yield SystemCommand("Search", "Search order number, title, store (/)", self.action_search)
         for chosen in Filter:
             yield SystemCommand(

@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
+from aliret_tui.domain.clocks import ClockKind
+from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
 from aliret_tui.domain.evidence import Readiness, readiness
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, long_text
 from aliret_tui.domain.hints import Hint, hints_for
@@ -68,19 +70,21 @@ class DetailLoaded(Message):
     allowed: list[EventKind]
     readiness: Readiness
     hints: list[Hint]
+    origins: dict[str, tuple[str, str]]  # where imported facts came from
 
 
 def read_order(app: AliretApp, order_id: str) -> DetailLoaded:
     """Everything the screen shows about one order (call from a thread worker)."""
 
-    def read(store: Any) -> tuple[OrderRecord, list[EventKind]]:
+    def read(store: Any) -> tuple[OrderRecord, list[EventKind], dict[str, tuple[str, str]]]:
         record = store.record(order_id)
         last = record.events[-1].kind if record.events else None
-        return record, allowed_events(record.order, last)
+        return record, allowed_events(record.order, last), store.fact_origins(order_id)
 
-    record, allowed = app.db.call(read)
+    record, allowed, origins = app.db.call(read)
     ready = readiness(record.order.dispute, record.evidence, record.messages)
-    return DetailLoaded(record, allowed, ready, hints_for(record.order, ready, app.policy))
+    hints = hints_for(record.order, ready, app.policy)
+    return DetailLoaded(record, allowed, ready, hints, origins)
 
 
 @dataclass
@@ -114,6 +118,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         self.order_id = order_id
         self._preloaded = preloaded
         self.record: OrderRecord | None = None
+        self.origins: dict[str, tuple[str, str]] = {}
         self.allowed: list[EventKind] = []
 
     @property
@@ -173,6 +178,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
     @on(DetailLoaded)
     async def _show(self, message: DetailLoaded) -> None:
         self.record = message.record
+        self.origins = message.origins
         self.allowed = message.allowed
         order = message.record.order
         self.query_one("#title-bar", Static).update(
@@ -239,13 +245,20 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             ("Price", f"{order.price} {order.currency}"),
             ("Store", order.store or "—"),
             ("Ordered", _day(order.ordered_on)),
-            ("Delivered", _day(order.delivered_on)),
+            ("Delivered", self._delivered()),
         ]
         if order.protection_ends:
-            rows.append(("Protection ends", f"{order.protection_ends} (from the order page)"))
+            origin = origin_of(self.origins, "protection_ends")
+            rows.append(("Protection ends", f"{order.protection_ends} ({origin})"))
         window = order.window_days or policy.window_days_for(local_return=order.local_return)
         source = "set for this order" if order.window_days else "default"
         rows.append(("Window", f"{window} days ({source})"))
+        clock = order.clock(policy)
+        if clock is not None and clock.kind is ClockKind.INSPECTION:
+            rows.append(("Deadline from", deadline_rule(order, clock, policy, self.origins)))
+        for line in self.record.lines:
+            rows.append(("Item" if len(self.record.lines) == 1 else f"Item {line.position}",
+                         line.describe(order.currency)))  # fmt: skip
         flags = ((order.free_return, "Free Return"), (order.local_return, "Local Return"))
         programmes = [name for flag, name in flags if flag]
         rows.append(("Ship to", " · ".join([order.country or "—", *programmes])))
@@ -293,6 +306,16 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         ]
         return Content("\n").join(lines)
 
+    def _delivered(self) -> str:
+        assert self.record is not None
+        order = self.record.order
+        if order.delivered_on is None:
+            if order.delivery_unknown:
+                return "yes, date unknown: record 'delivered' with its date (r, d)"
+            return "—"
+        origin = origin_of(self.origins, "delivered_on")
+        return order.delivered_on.isoformat() + ("" if origin == "typed" else f" ({origin})")
+
     def _next_step(self) -> Content:
         assert self.record is not None
         if not self.allowed:
@@ -332,7 +355,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             ),
             Content(""),
         ]
-        for day, what, note in timeline_lines(self.record.order, self.record.events):
+        for day, what, note in timeline_lines(self.record.order, self.record.events, self.origins):
             lines.append(Content.from_markup("[b]$day[/b]  $what", day=day, what=what))
             lines.extend(
                 Content.from_markup("[dim]            $line[/]", line=line)
@@ -345,7 +368,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
     def action_copy_timeline(self) -> None:
         if self.record is None:
             return
-        text = timeline_text(self.record.order, self.record.events)
+        text = timeline_text(self.record.order, self.record.events, self.origins)
         self.app.copy_to_clipboard(text)
         self.notify(
             f"{text.count(chr(10))} lines copied to the clipboard.",
@@ -392,7 +415,8 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
                 )
                 self.load()
 
-        self.app.push_screen(EventFormScreen(self.record.order, kind), recorded)
+        form = EventFormScreen(self.record.order, kind, self.record.lines)
+        self.app.push_screen(form, recorded)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "record_event":

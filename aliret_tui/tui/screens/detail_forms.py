@@ -3,6 +3,7 @@ message, ask for a path or a label, edit a note."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
@@ -11,11 +12,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
-from aliret_tui.domain.models import EventInput, Order, parse
+from aliret_tui.domain.models import EventInput, Order, OrderLine, parse
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
 from aliret_tui.tui.workers import ReportsWorkerErrors
@@ -38,6 +48,7 @@ EVENT_KEYS = {
     EventKind.RETURN_DELIVERED: "v",
     EventKind.REFUNDED: "m",
     EventKind.CANCELLED: "c",
+    EventKind.ORDER_CANCELLED: "x",
 }
 # Short names for buttons.
 EVENT_BUTTON_LABELS = {
@@ -54,6 +65,7 @@ EVENT_BUTTON_LABELS = {
     EventKind.RETURN_DELIVERED: "Seller got it",
     EventKind.REFUNDED: "Refunded",
     EventKind.CANCELLED: "Cancel dispute",
+    EventKind.ORDER_CANCELLED: "Order cancelled",
 }
 FIELD_LABELS = {
     "reason": "Reason",
@@ -61,6 +73,7 @@ FIELD_LABELS = {
     "tracking": "Tracking number",
     "carrier": "Carrier",
     "amount": "Amount",
+    "lines": "Which items (space ticks; none: the whole order)",
 }
 
 
@@ -133,11 +146,15 @@ class EventFormScreen(Dialog):
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
 
-    def __init__(self, order: Order, kind: EventKind):
+    def __init__(self, order: Order, kind: EventKind, lines: Sequence[OrderLine] = ()):
         super().__init__()
         self.order = order
         self.kind = kind
         self.values_needed = [name for name in FIELD_LABELS if name in EVENT_FIELDS.get(kind, ())]
+        # A dispute about some lines of a multi-item order says which.
+        self.lines = list(lines) if "lines" in EVENT_FIELDS.get(kind, ()) else []
+        if len(self.lines) > 1:
+            self.values_needed.append("lines")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog event-form"):
@@ -183,6 +200,12 @@ class EventFormScreen(Dialog):
         return "the full price"
 
     def _widget(self, name: str):
+        if name == "lines":
+            return SelectionList[int](
+                *((line.describe(self.order.currency), line.position) for line in self.lines),
+                id=name,
+                compact=True,
+            )
         if name == "reason":
             options = [(reason.label, reason.value) for reason in Reason]
             if self.order.delivered_on is None:
@@ -202,6 +225,9 @@ class EventFormScreen(Dialog):
         values: dict[str, Any] = {"kind": self.kind.value}
         for name in (*self.values_needed, "on"):
             widget = self.query_one(f"#{name}")
+            if isinstance(widget, SelectionList):
+                values[name] = list(widget.selected)
+                continue
             value = widget.value  # type: ignore[attr-defined]
             if value not in (None, "", Select.NULL):
                 values[name] = value

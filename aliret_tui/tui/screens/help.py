@@ -15,6 +15,8 @@ DASHBOARD_KEYS = (
     ("edit", "e", "edit the highlighted order"),
     ("open", "enter", "open the order (timeline, chat, evidence)"),
     ("archive", "x", "archive or delete (asks first)"),
+    ("import_file", "i", "import orders from a file (exports, saved pages, emails)"),
+    ("paste", "p", "paste a copied order page or email"),
     ("search", "/", "search order number, title and store"),
     ("filter", "f", "cycle the filter: active, disputes, closed, all"),
     ("sort", "s", "sort by the next column (S reverses)"),
