@@ -4,7 +4,8 @@ One all-day event per running clock, on its deadline day, with alarms before
 it. Each event's UID is fixed by the order and the clock, so importing the
 file again updates events instead of adding copies; clocks that have ended
 since (for orders changed recently) are sent as cancelled, so calendars that
-keep events remove them.
+keep events remove them. Every text value goes through ``sanitize.outgoing``:
+RFC 5545 allows no control character but the tab in text.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from aliret_tui.domain.evidence import readiness
 from aliret_tui.domain.models import Order, OrderRecord
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.workflow import clocks_seen
+from aliret_tui.sanitize import outgoing
 
 PRODUCT_ID = "-//aliret-tui//deadlines//EN"
 CALENDAR_NAME = "aliret-tui deadlines"
@@ -99,14 +101,14 @@ def _deadline_event(
     event.add("dtstart", clock.deadline)
     event.add("dtend", clock.deadline + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
-    event.add("summary", f"{action}: {order.title}")
-    event.add("description", _description(record, clock, settings.policy, action))
+    event.add("summary", outgoing(f"{action}: {order.title}", one_line=True))
+    event.add("description", outgoing(_description(record, clock, settings.policy, action)))
     event.add("categories", ["aliret-tui", clock.kind.label])
     hour, minute = (int(part) for part in settings.alarm_time.split(":"))
     for days_before in settings.alarm_days_before:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{action}: {order.title}")
+        alarm.add("description", outgoing(f"{action}: {order.title}", one_line=True))
         alarm.add("trigger", dt.timedelta(days=-days_before, hours=hour, minutes=minute))
         event.add_component(alarm)
     return event
@@ -121,7 +123,7 @@ def _cancelled_event(order: Order, kind: ClockKind, stamp: dt.datetime) -> icale
     day = dt.datetime.fromisoformat(order.updated_at).date()
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", f"Ended ({kind.label}): {order.title}")
+    event.add("summary", outgoing(f"Ended ({kind.label}): {order.title}", one_line=True))
     return event
 
 

@@ -1,7 +1,8 @@
 """A desktop notification for `aliret-tui check --notify`: best effort, never an error.
 
 The text goes to notify-send (Linux) or osascript (macOS) as arguments, never
-through a shell; where neither exists, nothing happens.
+through a shell, and through ``sanitize.outgoing`` like everything that leaves
+the program; where neither notifier exists, nothing happens.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import shutil
 import subprocess
 import sys
 
-from aliret_tui.cli.output import safe, shorten
+from aliret_tui.cli.output import shorten
 from aliret_tui.domain.clocks import describe_days_left
+from aliret_tui.sanitize import outgoing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,15 +24,15 @@ TIMEOUT_S = 5
 
 
 def notification_text(items: list[DueItem], days: int) -> tuple[str, str]:
+    """(title, body), safe to hand to a notifier."""
     count = len(items)
     title = f"aliret-tui: {count} deadline{'s' if count != 1 else ''} within {days} days"
     lines = [
-        f"{describe_days_left(item.days_left)}: {shorten(safe(item.title), 40)}"
-        for item in items[:SHOWN]
+        f"{describe_days_left(item.days_left)}: {shorten(item.title, 40)}" for item in items[:SHOWN]
     ]
     if count > SHOWN:
         lines.append(f"…and {count - SHOWN} more (aliret-tui check)")
-    return title, "\n".join(lines)
+    return outgoing(title, one_line=True), outgoing("\n".join(lines))
 
 
 def notify_due(items: list[DueItem], days: int) -> bool:

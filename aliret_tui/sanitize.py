@@ -4,6 +4,11 @@ Escape sequences (CSI, OSC, DCS, ...) are removed whole, so ``\\x1b[2J`` leaves
 nothing behind; any other C0/C1 control character, and the bidi override
 characters, are dropped. Right-to-left text itself is kept. Single-line
 fields turn line breaks and tabs into spaces; multi-line fields keep them.
+
+Text is cleaned on the way in (``clean_line``, ``clean_multiline``), when read
+back from a database that may have been edited by hand (``shown``), and, last,
+by ``outgoing``: the one step every string takes on its way out of the program,
+to a terminal, a file or a notification.
 """
 
 from __future__ import annotations
@@ -97,10 +102,77 @@ def shown(text: str, *, multiline: bool = False) -> str:
         return text
     if not multiline:
         text = _patterns()[3].sub(" ", text)
-    return strip_controls(text)
+    return _remove_controls(text)
 
 
-def strip_controls(text: str) -> str:
-    """Last line of defence before printing: drop anything a terminal would act on."""
+def outgoing(text: str, *, one_line: bool = False, crlf: bool = False) -> str:
+    """The one step every string takes on its way out of aliret-tui (standard output
+    and error, files written, notifications): escape sequences and control
+    characters are removed; newlines and tabs stay, unless ``one_line`` makes every
+    line break and tab a space. ``crlf`` keeps the CR of each CR LF (iCalendar)."""
+    if text.isprintable():
+        return text
+    if crlf:
+        return "\r\n".join(outgoing(part, one_line=one_line) for part in text.split("\r\n"))
+    if one_line:
+        text = _patterns()[3].sub(" ", text)
+    return _remove_controls(text) if has_controls(text) else text
+
+
+def outgoing_json(data: object, **dumps_options: object) -> str:
+    """``data`` as JSON, every string in it (keys too) passed through ``outgoing``
+    first: JSON itself would write ESC as ``\\u001b`` and keep C1 controls as they
+    are. Strings are walked only when the JSON shows something to clean (walking
+    100,000 orders takes seconds)."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, **dumps_options)
+    if _json_needs_cleaning(text):
+        text = json.dumps(_outgoing_data(data), ensure_ascii=False, **dumps_options)
+    return text
+
+
+def _json_needs_cleaning(text: str) -> bool:
+    # JSON escapes C0 controls other than newline and tab as \b \f \r or \u00XX (a
+    # false alarm, such as an escaped backslash before a "b", only costs the walk).
+    escaped, raw = _json_patterns()
+    return escaped.search(text) is not None or (
+        "\x7f" in text if text.isascii() else raw.search(text) is not None
+    )
+
+
+@cache
+def _json_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    import re
+
+    return re.compile(r"\\[bfru]"), re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _outgoing_data(data: object) -> object:
+    if isinstance(data, str):
+        return outgoing(data)
+    if isinstance(data, dict):
+        return {_outgoing_data(key): _outgoing_data(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_outgoing_data(item) for item in data]
+    return data
+
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, (non-)joiner, word joiner, BOM
+
+
+def without_zero_width(text: str) -> Cleaned:
+    """Text without zero-width characters: for identifiers, where two ids that look
+    the same must be the same. (Other text keeps them: emoji sequences need U+200D.)"""
+    if text.isascii():
+        return Cleaned(text, 0)
+    kept = text.translate(_ZERO_WIDTH_TABLE)
+    return Cleaned(kept, len(text) - len(kept))
+
+
+_ZERO_WIDTH_TABLE = dict.fromkeys(map(ord, ZERO_WIDTH))
+
+
+def _remove_controls(text: str) -> str:
     escape_sequence, control, _, _ = _patterns()
     return control.sub("", escape_sequence.sub("", text))

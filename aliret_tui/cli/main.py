@@ -10,13 +10,16 @@ from __future__ import annotations
 import sys
 from types import SimpleNamespace
 
+from aliret_tui.cli.output import echo_error
 from aliret_tui.errors import UserError
+from aliret_tui.sanitize import outgoing
 from aliret_tui.timesource import TimeSource, parse_iso_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+    from typing import TextIO
 
 PROG = "aliret-tui"
 
@@ -108,18 +111,41 @@ def _run_dashboard(args: argparse.Namespace, context: Context) -> int:
     return run_app(context)
 
 
+class _SafeStderr:
+    """Standard error for argparse, which prints its refusals itself and quotes what
+    it refuses ("unrecognized arguments: ...") as typed."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(outgoing(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _parse_arguments(arguments: list[str]) -> argparse.Namespace:
+    from aliret_tui.cli.parser import build_parser
+
+    real_stderr = sys.stderr
+    sys.stderr = _SafeStderr(real_stderr)  # type: ignore[assignment]
+    try:
+        return build_parser().parse_args(arguments)
+    finally:
+        sys.stderr = real_stderr
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = parse_plain_check(arguments)
     if args is None:
-        from aliret_tui.cli.parser import build_parser
-
-        args = build_parser().parse_args(arguments)
+        args = _parse_arguments(arguments)
     try:
         context = _context(args)
         return _handler(args.command)(args, context)
     except UserError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        echo_error(f"{PROG}: error: {error}")
         return 2
     except KeyboardInterrupt:
         return 130

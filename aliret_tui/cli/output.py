@@ -1,15 +1,63 @@
-"""Small helpers for plain-text output (standard library only)."""
+"""What the command line prints: every line goes through ``sanitize.outgoing``, and
+columns are measured in terminal cells. Standard library only (``check`` uses it)."""
 
 from __future__ import annotations
 
-from aliret_tui.sanitize import strip_controls
+import sys
+import unicodedata
+
+from aliret_tui.sanitize import outgoing, outgoing_json
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print a line for the user (on standard error with ``err``), made safe."""
+    print(outgoing(text), file=sys.stderr if err else sys.stdout)
+
+
+def echo_error(message: str) -> None:
+    """Print a refusal as the one line it is, whatever its text holds."""
+    print(outgoing(message, one_line=True), file=sys.stderr)
+
+
+def echo_json(data: object) -> None:
+    """Print data as indented JSON, every string in it made safe first."""
+    echo(outgoing_json(data, indent=2))
+
+
+# -- terminal cells -------------------------------------------------------------------
+
+
+def char_cells(char: str) -> int:
+    """Terminal cells one character takes, as wcwidth counts them: 2 for East Asian
+    wide and fullwidth characters (CJK, most emoji), 0 for combining marks and
+    format characters (zero-width spaces and joiners among them), 1 for the rest."""
+    if " " <= char < "\x7f":
+        return 1
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` (one line, no controls) takes."""
+    if text.isascii():
+        return len(text)
+    return sum(map(char_cells, text))
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` cells."""
+    return text + " " * (width - cells(text))
 
 
 def shorten(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def safe(text: str) -> str:
-    """Text as it may reach a terminal: no escape sequences, no controls."""
-    return strip_controls(text)
+    """Cut ``text`` to at most ``width`` cells, marking the cut with an ellipsis."""
+    if cells(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += char_cells(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"

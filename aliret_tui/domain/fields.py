@@ -12,7 +12,13 @@ from decimal import Decimal, InvalidOperation
 
 from aliret_tui.domain.iso import COUNTRIES, CURRENCIES, minor_units
 from aliret_tui.errors import UserError
-from aliret_tui.sanitize import Cleaned, clean_line, clean_multiline, is_valid_unicode
+from aliret_tui.sanitize import (
+    Cleaned,
+    clean_line,
+    clean_multiline,
+    is_valid_unicode,
+    without_zero_width,
+)
 from aliret_tui.timesource import EARLIEST_DATE, LATEST_DATE, parse_iso_date
 
 MAX_ORDER_ID = 64
@@ -107,7 +113,15 @@ def long_text(
 
 
 def order_id(value: object, notes: TextNotes | None = None) -> str:
-    text = line_text("order_id", value, required=True, max_length=MAX_ORDER_ID, notes=notes)
+    """Cleaned like any line of text, and without zero-width characters: an id that
+    looks the same is the same id."""
+    hidden = 0
+    if isinstance(value, str):
+        value, hidden = without_zero_width(value)
+    found = TextNotes()
+    text = line_text("order_id", value, required=True, max_length=MAX_ORDER_ID, notes=found)
+    if notes is not None:
+        notes.record("order_id", Cleaned(text, hidden + sum(n for _, n in found.removed)))
     return _aliexpress_digits(text) or text
 
 

@@ -17,9 +17,9 @@ from aliret_tui.domain.clocks import Clock, ClockKind, clock_from_columns
 from aliret_tui.domain.states import CLOSED_STATES
 from aliret_tui.errors import UserError
 from aliret_tui.sanitize import shown
+from aliret_tui.store.readonly import SQLITE_MAGIC, NotAFile, connect_readonly, read_header
 from aliret_tui.store.version import SCHEMA_VERSION
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10
 
 
@@ -127,24 +127,28 @@ def due_items(
 
 
 def open_readonly(path: str, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection | None:
-    if os.path.isdir(path):
-        raise DatabaseUnreadable(f"{path}: is a directory, not a database file")
+    """A read-only connection (one that creates no file), or None when there is no
+    database yet. Refuses a folder, FIFO or device, another format and a newer schema."""
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        return None  # no database yet: nothing can be due
+        header = read_header(path)
+    except NotAFile as error:
+        raise DatabaseUnreadable(
+            f"{path}: is {error.kind}, not a database file; it was left untouched"
+        ) from None
     except OSError as error:
         raise DatabaseUnreadable(f"{path}: cannot be read ({error.strerror})") from None
     if not header:
-        return None
+        return None  # no database yet: nothing can be due
     if header != SQLITE_MAGIC:
         raise DatabaseUnreadable(f"{path}: is not a SQLite database; it was left untouched")
-    uri = f"file:{_uri_path(path)}?mode=ro"
+    conn = None
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout)
+        conn = connect_readonly(path, timeout=busy_timeout)
+        conn.execute("PRAGMA query_only = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as error:
+        if conn is not None:
+            conn.close()
         raise DatabaseUnreadable(f"{path}: cannot be read ({error})") from None
     if version > SCHEMA_VERSION:
         conn.close()
@@ -153,14 +157,6 @@ def open_readonly(path: str, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Co
             f"knows {SCHEMA_VERSION}); upgrade aliret-tui"
         )
     return conn
-
-
-def _uri_path(path: str) -> str:
-    """The path as SQLite's URI syntax needs it (without importing urllib)."""
-    text = os.path.realpath(path)
-    for char, escaped in (("%", "%25"), ("?", "%3f"), ("#", "%23")):
-        text = text.replace(char, escaped)
-    return text
 
 
 def is_ours(conn: sqlite3.Connection, path: str) -> bool:

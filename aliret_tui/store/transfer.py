@@ -3,24 +3,35 @@
 JSON holds everything (orders, disputes, events, chat, evidence) and imports
 back exactly. CSV holds the order facts only, one row per order, for
 spreadsheets and for bulk entry. Reading them back is ``importing.formats.own``.
+Every string is passed through ``sanitize.outgoing`` before it is written, and
+CSV cells are kept from being run as spreadsheet formulas.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from aliret_tui.domain.models import OrderFacts, OrderRecord
+from aliret_tui.sanitize import outgoing, outgoing_json
 from aliret_tui.store.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS
 
 FORMAT_NAME = "aliret-tui"
 FORMAT_VERSION = 1
 
-# Cells a spreadsheet would run as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet would run as a formula (OWASP "CSV injection"): = + - or @, after
+# any apostrophes, spaces and double quotes, at the start of a cell or after anything a
+# spreadsheet may split cells or rows on (comma, semicolon, tab, line breaks): a
+# semicolon or tab inside a cell starts a new cell for a reader set to split there.
+# A cell must not start with a tab or CR either.
+_CELL_START = r"(?:^|(?<=[,;\t\r\n]))"
+_RUNS_AS_FORMULA = r"""'*(?:[^\S\t\r\n]|")*[=+\-@]"""
+_STARTS_WITH_BREAK = r"'*[\t\r]"
+_FORMULA = re.compile(rf"^(?={_STARTS_WITH_BREAK})|{_CELL_START}(?={_RUNS_AS_FORMULA})")
+_NEUTRALISED = re.compile(rf"^'(?={_STARTS_WITH_BREAK})|{_CELL_START}'(?={_RUNS_AS_FORMULA})")
 
 
 # -- JSON ----------------------------------------------------------------------
@@ -43,7 +54,7 @@ def export_json(records: Iterable[OrderRecord]) -> str:
         "version": FORMAT_VERSION,
         "orders": [record_to_json(record) for record in records],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return outgoing_json(document, indent=2) + "\n"
 
 
 # -- CSV -----------------------------------------------------------------------
@@ -54,7 +65,9 @@ def export_csv(rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS + CSV_EXTRA_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _neutralise_formula(_csv_cell(value)) for key, value in row.items()})
+        writer.writerow(
+            {key: _neutralise_formula(outgoing(_csv_cell(value))) for key, value in row.items()}
+        )
     return buffer.getvalue()
 
 
@@ -71,15 +84,12 @@ def _csv_cell(value: Any) -> str:
 
 
 def _neutralise_formula(cell: str) -> str:
-    """Prefix a quote so a spreadsheet shows the cell as text, never runs it.
-
-    A cell that already starts with a quote gets one too, so that
-    ``_restore_formula`` can take exactly one off again."""
-    return "'" + cell if cell.startswith((*_FORMULA_STARTS, "'")) else cell
+    """Put a quote before each part of the cell a spreadsheet could run as a formula,
+    so that it shows as text. A part that is already quoted that way gets one more,
+    so that ``restore_formula`` can take exactly one off again."""
+    return _FORMULA.sub("'", cell)
 
 
 def restore_formula(cell: str) -> str:
     """Undo ``_neutralise_formula`` so an exported CSV imports back unchanged."""
-    if cell.startswith("'") and cell[1:].startswith((*_FORMULA_STARTS, "'")):
-        return cell[1:]
-    return cell
+    return _NEUTRALISED.sub("", cell)

@@ -255,3 +255,34 @@ def test_a_bad_config_file_is_an_error_naming_the_key(
 
 def test_an_absurd_days_value_is_an_error_not_a_crash(cli, scenario, one_error_line):
     one_error_line(cli("check", "--days", "99999999"), "--days")
+
+
+# -- columns line up in terminal cells -------------------------------------------------
+
+WIDE = (
+    ("add", "中文订单", "--title", "中文标题 USB 线", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "e01", "--title", "Cafe\u0301 au lait", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "emoji", "--title", "👍 thumbs", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "long", "--title", "长" * 30, "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+)  # fmt: skip
+
+
+def test_check_lines_up_columns_in_terminal_cells(cli, seed):
+    """Days left (16), date (10), order (as wide as "中文订单": 8 cells), title (36
+    cells, a longer one cut), then what to do: in cells, as a terminal shows them."""
+    from rich.cells import cell_len
+
+    seed(*WIDE)
+    result = cli("check", "--days", "30")
+    assert result.code == 1, result.err
+    rows = result.out_lines[1:]
+    assert len(rows) == len(WIDE)
+    action_at = 2 + 16 + 1 + 10 + 2 + 8 + 2 + 36 + 2
+    for row in rows:
+        assert cell_len(row[: row.index("Inspect the item")]) == action_at, row
+    cut = next(row for row in rows if " long " in row)
+    assert "长" * 17 + "…" in cut  # 35 cells: one more wide character would make 37

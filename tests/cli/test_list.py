@@ -72,3 +72,44 @@ def test_list_on_an_empty_database(cli):
     assert result.code == 0
     assert result.out.startswith("No active orders.")
     assert json.loads(cli("list", "--json").out) == []
+
+
+# -- columns line up in terminal cells -------------------------------------------------
+
+WIDE = (
+    ("add", "中文订单", "--title", "中文标题 USB 线", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "e01", "--title", "Cafe\u0301 au lait", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "emoji", "--title", "👍 thumbs", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "plain", "--title", "Plain title", "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+    ("add", "long", "--title", "长" * 30, "--price", "5", "--currency", "USD",
+     "--delivered", "2026-03-05"),
+)  # fmt: skip
+
+
+def cells_before(line: str, text: str) -> int:
+    """Terminal cells before ``text`` in ``line`` (rich counts them: CJK and emoji
+    take two, a combining accent none)."""
+    from rich.cells import cell_len
+
+    return cell_len(line[: line.index(text)])
+
+
+def test_list_lines_up_columns_in_terminal_cells(cli, seed):
+    seed(*WIDE)
+    result = cli("list")
+    assert result.code == 0, result.err
+    header, *rows = result.out_lines
+    assert len(rows) == len(WIDE)
+    # ORDER is as wide as "中文订单" (8 cells); TITLE as the 60-cell title cut to at
+    # most 40: 19 wide characters and the ellipsis, 39 cells.
+    assert cells_before(header, "TITLE") == 8 + 2
+    assert cells_before(header, "STATE") == 8 + 2 + 39 + 2
+    for row in rows:
+        assert cells_before(row, "window open") == cells_before(header, "STATE"), row
+        assert cells_before(row, "2026-03-20") == cells_before(header, "DEADLINE"), row
+    cut = next(row for row in rows if row.startswith("long"))
+    assert "长" * 19 + "…  window open" in cut

@@ -1,8 +1,10 @@
-"""User text is data, never terminal control; and the injected clock (timesource.py)."""
+"""User text is data, never terminal control (in, read back, and on the way out);
+zero-width characters are not part of an order id; and the injected clock."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -10,7 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.domain import TODAY
 
-from aliret_tui.sanitize import Cleaned, clean_line, clean_multiline, strip_controls
+from aliret_tui.domain.fields import FieldError, TextNotes, order_id
+from aliret_tui.sanitize import (
+    Cleaned,
+    clean_line,
+    clean_multiline,
+    outgoing,
+    outgoing_json,
+    without_zero_width,
+)
 from aliret_tui.timesource import TimeSource, parse_iso_date
 
 # What must never survive: C0 and C1 controls, DEL, and the bidi overrides/isolates.
@@ -127,10 +137,70 @@ def test_multi_line_fields_keep_newlines_and_tabs():
     assert clean_multiline("a\vb\fc") == Cleaned("abc", 2)
 
 
-def test_strip_controls_is_the_last_line_of_defence():
-    assert strip_controls("\x1b[2J\x1b]0;t\x07ok\x00\u202e!") == "ok!"
-    assert strip_controls("keep\nlines\tand tabs") == "keep\nlines\tand tabs"
-    assert strip_controls("[@click=app.quit]x[/]") == "[@click=app.quit]x[/]"
+# --- on the way out ---------------------------------------------------------------------------
+
+
+def test_outgoing_is_the_last_line_of_defence():
+    assert outgoing("\x1b[2J\x1b]0;t\x07ok\x00\u202e!") == "ok!"
+    assert outgoing("keep\nlines\tand tabs") == "keep\nlines\tand tabs"
+    assert outgoing("[@click=app.quit]x[/]") == "[@click=app.quit]x[/]"
+    assert outgoing("👨\u200d👩\u200d👧 שלום 日本") == "👨\u200d👩\u200d👧 שלום 日本"
+
+
+def test_outgoing_one_line_makes_breaks_spaces():
+    """An error message is one line, whatever a key name or file name holds."""
+    assert outgoing("key\nname\r\nx\ty\x1b[2J", one_line=True) == "key name x y"
+
+
+def test_outgoing_crlf_keeps_only_the_line_ends():
+    """iCalendar lines end in CR LF; a CR anywhere else moves the cursor."""
+    text = "BEGIN:VEVENT\r\nSUMMARY:a\rb\x1b]0;t\x07c\r\n"
+    assert outgoing(text, crlf=True) == "BEGIN:VEVENT\r\nSUMMARY:abc\r\n"
+    assert outgoing(text) == "BEGIN:VEVENT\nSUMMARY:abc\n"
+
+
+def test_outgoing_json_cleans_keys_and_values_at_any_depth():
+    data = {"\x1b]0;PWNED\x07key": [{"id": "A\x9b2J\x85", "n": 3, "ok": None}], "t": ("\x7f",)}
+    expected = {"key": [{"id": "A", "n": 3, "ok": None}], "t": [""]}
+    assert json.loads(outgoing_json(data)) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["\x1b[2J", "\x00", "\x08", "\x0c", "\r", "\x7f", "\x85", "\u202e", "\x1f"]
+)
+def test_outgoing_json_finds_each_control_however_json_writes_it(text):
+    written = outgoing_json({"t": f"a{text}b\n\tc", "u": "é"}, indent=2)
+    assert json.loads(written) == {"t": "ab\n\tc", "u": "é"}
+    assert not FORBIDDEN_MULTI.search(written) and "\\u00" not in written
+
+
+def test_outgoing_json_leaves_clean_text_as_json_writes_it():
+    data = {"t": 'C:\\bin\\u0041 "q" é 日本 👨\u200d👩', "n": [1, None, True]}
+    assert outgoing_json(data, indent=2) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+# --- zero-width characters in order ids --------------------------------------------------------
+
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+@pytest.mark.parametrize("invisible", ZERO_WIDTH)
+def test_zero_width_characters_are_removed_from_order_ids(invisible):
+    notes = TextNotes()
+    assert order_id(f"{invisible}AB{invisible}12", notes) == "AB12"
+    assert notes.removed == [("order_id", 2)]
+    assert without_zero_width(f"x{invisible}y") == Cleaned("xy", 1)
+
+
+def test_an_order_id_notes_zero_width_and_control_characters_once():
+    notes = TextNotes()
+    assert order_id("8175\u200b 1234-5678\x1b[2J 9012", notes) == "817512345678" + "9012"
+    assert notes.removed == [("order_id", 5)]
+
+
+def test_an_order_id_of_only_zero_width_characters_is_empty():
+    with pytest.raises(FieldError, match="order_id: is required"):
+        order_id("\u200b\ufeff")
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -171,7 +241,9 @@ sequences = st.one_of(
 def test_nothing_controlling_survives(text):
     assert not FORBIDDEN_LINE.search(clean_line(text).text)
     assert not FORBIDDEN_MULTI.search(clean_multiline(text).text)
-    assert not FORBIDDEN_MULTI.search(strip_controls(text))
+    assert not FORBIDDEN_MULTI.search(outgoing(text))
+    assert not FORBIDDEN_LINE.search(outgoing(text, one_line=True))
+    assert not FORBIDDEN_MULTI.search(outgoing(text, crlf=True).replace("\r\n", "\n"))
 
 
 @settings(max_examples=300, deadline=None)

@@ -18,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 from support.hostile import (
     BY_NAME,
     CORPUS,
@@ -30,6 +32,8 @@ from support.hostile import (
     assert_terminal_safe,
     run_subprocess,
 )
+
+from aliret_tui.store.transfer import _neutralise_formula, restore_formula
 
 TODAY = "2026-03-10"
 DELIVERED = "2026-02-28"  # the inspection window ends 2026-03-15: due within 7 days
@@ -255,13 +259,31 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def _neutralised(value: str) -> str:
-    return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
+# Where a spreadsheet may start a cell: it may be set to split on a comma, a semicolon
+# or a tab, and takes a line break for a new row, whatever the quotes say.
+SPREADSHEET_BREAKS = re.compile(r"[,;\t\r\n]")
+FORMULA = ("=", "+", "-", "@")
+
+
+def formula_pieces(text: str) -> list[str]:
+    """The pieces of ``text`` a spreadsheet could take for a cell starting a formula
+    (after spaces, and the double quotes of CSV quoting)."""
+    pieces = SPREADSHEET_BREAKS.split(text)
+    return [piece[:40] for piece in pieces if piece.lstrip(' "').startswith(FORMULA)]
+
+
+def assert_neutralised(cell: str, value: str) -> None:
+    """The cell holds the value with quotes added where a formula could start, and
+    nothing a spreadsheet would run."""
+    assert not formula_pieces(cell), (formula_pieces(cell), value[:40])
+    assert not cell.startswith(("\t", "\r")), cell[:40]
+    assert cell.replace("'", "") == value.replace("'", ""), (cell[:40], value[:40])
 
 
 def test_csv_export_neutralises_formulas_in_every_cell(seeded):
     ran = seeded.run("export", "--format", "csv")
     assert ran.code == 0 and ran.err == ""
+    assert not formula_pieces(ran.out)
     rows = _csv_rows(ran.out)
     assert len(rows) == len(seeded.orders)
     formulas = 0
@@ -276,11 +298,78 @@ def test_csv_export_neutralises_formulas_in_every_cell(seeded):
             ("store", expected.store),
             ("note", expected.note),
         ):
-            assert row[column] == _neutralised(value), (number, column, row[column][:40])
+            assert_neutralised(row[column], value)
             formulas += value.startswith(FORMULA_STARTS)
     # Each formula string is a title, a store and a note somewhere (two in notes start
     # with a tab or a line break that only a note keeps).
     assert formulas >= 3 * 6
+
+
+# Titles and notes that start a formula only where a spreadsheet splits a cell.
+SPREADSHEET_TEXTS = (
+    ("x;=cmd|' /C calc'!A0;y", "a\t=1+1"),
+    ("@SUM(1)", " =1+1"),
+    ("a, =1+1", 'line one\n=HYPERLINK("http://x")'),
+    ("'=quoted", "x;+1\n  @A1\n-2"),
+    ("''=two quotes", "\t=1+1"),
+    ('5; "=1', "'\t=1"),
+)
+
+
+def test_no_cell_starts_a_formula_after_any_separator_and_the_export_imports_back(
+    tmp_path, private_env
+):
+    db, again = tmp_path / "aliret.db", tmp_path / "again.db"
+
+    def run(database: Path, *args: str) -> Ran:
+        ran = run_subprocess(database, TODAY, *args, env=private_env)
+        ran.assert_clean()
+        assert ran.code == 0, ran.err
+        return ran
+
+    for index, (title, note) in enumerate(SPREADSHEET_TEXTS):
+        run(db, "add", f"S{index}", f"--title={title}", "--price=1", "--currency=USD",
+            f"--store={title}", f"--note={note}")  # fmt: skip
+
+    def texts(database: Path) -> dict[str, tuple[str, str, str]]:
+        records = json.loads(run(database, "export").out)["orders"]
+        return {r["order"]["order_id"]: (r["order"]["title"], r["order"]["store"],
+                                         r["order"]["note"]) for r in records}  # fmt: skip
+
+    expected = {f"S{i}": (title, title, note) for i, (title, note) in enumerate(SPREADSHEET_TEXTS)}
+    assert texts(db) == expected  # stored as typed
+
+    exported = tmp_path / "orders.csv"
+    on_screen = run(db, "export", "--format", "csv").out
+    run(db, "export", "--format", "csv", "-o", str(exported))
+    assert exported.read_text("utf-8") == on_screen
+    assert formula_pieces(on_screen) == []
+    for row in _csv_rows(on_screen):
+        title, _, note = expected[row["order_id"]]
+        assert_neutralised(row["title"], title)
+        assert_neutralised(row["note"], note)
+
+    run(again, "import", str(exported))
+    assert texts(again) == expected
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("=+-@'\" ,;\t\r\nax1\u00a0")), max_size=30)
+
+
+@hypothesis.settings(max_examples=500, deadline=None)
+@hypothesis.given(cells=st.lists(_CELL_TEXT, min_size=1, max_size=4))
+def test_any_cell_is_neutralised_and_restored_exactly(cells):
+    """The same, for any text made of separators, formula characters and quotes: the
+    whole CSV line as written, split wherever a spreadsheet may split it, and each
+    cell read back with restore_formula as the CSV import does."""
+    buffer = io.StringIO()
+    neutralised = [_neutralise_formula(cell) for cell in cells]
+    csv.writer(buffer, lineterminator="\n").writerow(neutralised)
+    assert formula_pieces(buffer.getvalue()) == []
+    for cell, written in zip(cells, neutralised, strict=True):
+        assert not written.startswith(("\t", "\r"))
+        assert written.replace("'", "") == cell.replace("'", "")
+        assert restore_formula(written) == cell
 
 
 def _dump(db: Path) -> dict[str, list[tuple]]:
@@ -470,9 +559,9 @@ def test_a_csv_import_with_controls_is_cleaned_and_exports_safely(tmp_path, priv
     rows = {row["order_id"]: row for row in _csv_rows(exported.out)}
     for index, entry in enumerate(ARGV_CORPUS):
         row = rows[f"CSV{index:03d}"]
-        assert row["title"] == _neutralised(_unquoted(as_required(entry)[1]))
-        assert row["store"] == _neutralised(_unquoted(entry.line))
-        assert row["note"] == _neutralised(_unquoted(entry.multiline))
+        assert_neutralised(row["title"], _unquoted(as_required(entry)[1]))
+        assert_neutralised(row["store"], _unquoted(entry.line))
+        assert_neutralised(row["note"], _unquoted(entry.multiline))
         for cell in row.values():
             assert not cell.startswith(FORMULA_STARTS)
     assert_terminal_safe(exported.out, "csv export")

@@ -28,6 +28,7 @@ from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import EventInput, Order, OrderLine, parse
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
+from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class EventFormScreen(Dialog):
                 Content.from_markup(
                     "[b]$label[/b] · order $order_id",
                     label=self.kind.label,
-                    order_id=self.order.order_id,
+                    order_id=outgoing(self.order.order_id, one_line=True),
                 )
             )
             for name in self.values_needed:

@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from aliret_tui.sanitize import outgoing
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask one question; ``y``/enter on the focused button confirms, ``n``/escape cancels."""
@@ -69,7 +71,7 @@ class ArchiveScreen(ModalScreen[str | None]):
             "Archiving hides it from the dashboard and the daily check; it stays in the "
             "database and in exports. Deleting removes it with its timeline, chat and evidence.",
             verb=verb,
-            order_id=self.order_id,
+            order_id=outgoing(self.order_id, one_line=True),
             title=self.order_title,
         )
         with Vertical(classes="dialog"):

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
+from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.contrast import readable
 from aliret_tui.tui.view import COLUMNS, URGENCY_SORT, Column, OrderRow, Urgency
 from aliret_tui.tui.widgets.virtual_list import VirtualList
@@ -58,8 +59,8 @@ def days_left_text(days_left: int | None) -> str:
 
 
 def cell_text(row: OrderRow, key: str) -> str:
-    if key == "order_id":
-        return row.order_id
+    if key == "order_id":  # the id is also the key: cleaned only where it is shown
+        return outgoing(row.order_id, one_line=True)
     if key == "title":
         return row.title
     if key == "store":
