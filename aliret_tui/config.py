@@ -23,7 +23,6 @@ that names it, so a typo never silently falls back to a default.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal, InvalidOperation
 
 from aliret_tui.domain.policy import DEFAULT_POLICY, RULES, FreeReturnCap, Policy
@@ -45,6 +44,22 @@ DEFAULT_ALARM_TIME = "09:00"
 _KEY_NAME = r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$"
 _CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _THEME_LINE = r"^\s*theme\s*="
+# A window of 0 days is closed the day it opens (an order's own window_days starts at 1 too).
+_AT_LEAST_ONE_DAY = ("inspection_window_days", "local_return_window_days")
+# (earlier, later, why): rules where the first must not be more than the second.
+_ORDERED_RULES = (
+    (
+        "escalation_opens_day",
+        "escalation_deadline_days",
+        "escalation cannot open after its deadline",
+    ),
+    ("refund_earliest_days", "refund_days", "the earliest refund cannot come after the latest"),
+    (
+        "card_refund_business_days_min",
+        "card_refund_business_days_max",
+        "a minimum cannot be more than its maximum",
+    ),
+)
 
 
 class ConfigError(UserError, ValueError):
@@ -259,9 +274,25 @@ class _Reader:
             elif name.endswith("_percent"):
                 changes[name] = _whole(value, self.path, key, 0, 100, "a whole percentage")
             else:
-                changes[name] = _whole(value, self.path, key, 0, MAX_POLICY_DAYS)
+                lowest = 1 if name in _AT_LEAST_ONE_DAY else 0
+                changes[name] = _whole(value, self.path, key, lowest, MAX_POLICY_DAYS)
             self.origins[key] = str(self.path)
-        return DEFAULT_POLICY.with_overrides(**changes)
+        policy = DEFAULT_POLICY.with_overrides(**changes)
+        self._refuse_contradictions(policy, changes)
+        return policy
+
+    def _refuse_contradictions(self, policy: Policy, changes: dict[str, object]) -> None:
+        """Refuse rules that contradict each other, naming the one the file sets
+        (the earlier one when it sets both)."""
+        for earlier, later, why in _ORDERED_RULES:
+            low, high = getattr(policy, earlier), getattr(policy, later)
+            if low <= high:
+                continue
+            if earlier in changes:
+                message = f"must not be more than policy.{later} ({high}) (got {low}): {why}"
+                raise ConfigError(self.path, f"policy.{earlier}", message)
+            message = f"must not be less than policy.{earlier} ({low}) (got {high}): {why}"
+            raise ConfigError(self.path, f"policy.{later}", message)
 
 
 def _whole(
@@ -323,7 +354,11 @@ def _caps(value: object, path: Path | str, key: str) -> dict[str, FreeReturnCap]
 def remember_theme(path: Path, theme: str) -> None:
     """Write ``theme = "..."`` into config.toml, keeping everything else as it is."""
     import json
+    import os
     import re
+    from pathlib import Path
+
+    from aliret_tui.files import make_private_folder, write_private_file
 
     line = f"theme = {json.dumps(theme)}\n"
     try:
@@ -339,7 +374,10 @@ def remember_theme(path: Path, theme: str) -> None:
             break
     else:
         lines.insert(0, line)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text("".join(lines), encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        make_private_folder(path.parent)
+    except OSError as error:
+        raise ConfigError(path, "theme", f"cannot be saved ({error.strerror})") from None
+    # A config.toml that is the user's own link (to their dotfiles) is updated where it
+    # points; the write itself goes through a fresh temporary file, never a link.
+    write_private_file(Path(os.path.realpath(path)), "".join(lines))

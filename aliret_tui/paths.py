@@ -1,4 +1,6 @@
-"""Where aliret-tui keeps its files. One function per path; tests use the overrides.
+"""Where aliret-tui keeps its files, and how SQLite is told where one is (``sqlite_uri``).
+
+One function per path; tests use the overrides.
 
 Overrides, strongest first: ``--db PATH``; ``ALIRET_TUI_DB``; ``ALIRET_TUI_DATA_DIR``
 and ``ALIRET_TUI_CONFIG_DIR`` (move the whole folders); then platformdirs'
@@ -73,3 +75,21 @@ def config_path() -> Path:
 def backup_dir(database: Path) -> Path:
     """Backups live beside the database they protect."""
     return database.parent / "backups"
+
+
+# -- SQLite URIs ---------------------------------------------------------------------
+
+# Bytes a URI path may carry as they are (RFC 3986 "unreserved", and the separator).
+_URI_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+
+
+def sqlite_uri(path: str | os.PathLike[str], **parameters: str | int) -> str:
+    """``file:///abs/path?key=value``: the one place a SQLite URI is built.
+
+    Every byte of the absolute path but letters, digits, ``-._~/`` is
+    percent-encoded, so ``%``, ``#``, ``?`` (and any other byte) in a folder name
+    reach SQLite as themselves. Open it with ``sqlite3.connect(uri, uri=True)``."""
+    raw = os.fsencode(os.path.abspath(path))
+    quoted = "".join(chr(byte) if byte in _URI_SAFE else f"%{byte:02X}" for byte in raw)
+    query = "&".join(f"{key}={value}" for key, value in parameters.items())
+    return f"file://{quoted}" + (f"?{query}" if query else "")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aliret_tui.cli.output import safe, shorten
+from aliret_tui.cli.output import cells, echo, echo_json, pad, shorten
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.errors import UserError
-from aliret_tui.store.due import DueItem, due_items
+from aliret_tui.store.backup_status import failure_message, last_failure
+from aliret_tui.store.due import DueItem, due_items, open_readonly
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,30 +27,44 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
     today = context.time.today()
     items = due_items(context.db_file, settings.policy, today, days)
     if args.json:
-        import json
-
-        print(json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False))
+        echo_json([item.as_json() for item in items])
     elif items:
-        print(format_plain(items, days))
+        echo(format_plain(items, days))
     elif not args.quiet:
-        print(f"Nothing due in the next {days} days.")
+        echo(f"Nothing due in the next {days} days.")
     if args.notify and items:
         from aliret_tui.notify import notify_due
 
         notify_due(items, days)
+    warning = backup_warning(context.db_file)
+    if warning:
+        echo(f"aliret-tui: warning: {warning}", err=True)
     return EXIT_SOMETHING_DUE if items else EXIT_NOTHING_DUE
 
 
+def backup_warning(db_file: str) -> str | None:
+    """Why the last daily backup failed (kept in the database), or None."""
+    conn = open_readonly(db_file)
+    if conn is None:
+        return None
+    try:
+        failure = last_failure(conn)
+    finally:
+        conn.close()
+    return failure_message(*failure) if failure else None
+
+
 def format_plain(items: list[DueItem], days: int) -> str:
-    """One line per deadline: days left, date, order, title, what to do."""
-    id_width = max(len(item.order_id) for item in items)
+    """One line per deadline: days left, date, order, title, what to do; the columns
+    line up in terminal cells (wide CJK and emoji take two)."""
+    id_width = max(cells(item.order_id) for item in items)
     heading = f"{len(items)} deadline{'s' if len(items) != 1 else ''} within {days} days:"
     lines = [heading]
     for item in items:
         when = describe_days_left(item.days_left)
-        title = shorten(safe(item.title), TITLE_WIDTH)
+        title = shorten(item.title, TITLE_WIDTH)
         lines.append(
-            f"  {when:<16} {item.deadline.isoformat()}  {safe(item.order_id):<{id_width}}"
-            f"  {title:<{TITLE_WIDTH}}  {item.action}"
+            f"  {when:<16} {item.deadline.isoformat()}  {pad(item.order_id, id_width)}"
+            f"  {pad(title, TITLE_WIDTH)}  {item.action}"
         )
     return "\n".join(lines)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,16 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from aliret_tui import paths
 from aliret_tui.cli.main import Context
-from aliret_tui.cli.output import safe, shorten
+from aliret_tui.cli.output import cells, echo, echo_json, pad, shorten
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import EventInput, Order, OrderFacts, parse
 from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
 from aliret_tui.files import write_private_file
+from aliret_tui.sanitize import outgoing
 from aliret_tui.store import transfer
 from aliret_tui.store.backup import stamp
-from aliret_tui.store.store import Store
+from aliret_tui.store.store import Store, StoreError, UpgradeNeeded
 
 if TYPE_CHECKING:
     from aliret_tui.importing.batch import ImportBatch
@@ -48,11 +48,24 @@ def _as_option_error(error: FieldError | FieldErrors) -> UserError:
 
 def _print_notes(notes: TextNotes, name_of=option_name) -> None:
     for message in notes.messages(name_of):
-        print(f"aliret-tui: note: {message}", file=sys.stderr)
+        echo(f"aliret-tui: note: {message}", err=True)
 
 
-def open_store(context: Context) -> Store:
-    return Store(context.db_path, policy=context.settings().policy, time=context.time)
+def open_store(context: Context, *, readonly: bool = False) -> Store:
+    """The store; ``readonly`` for commands that only read, so that read-only media
+    and a full disk do not stop them. A database that needs a migration is upgraded
+    first (with a backup), as any command would, when it can be written."""
+    policy = context.settings().policy
+    if readonly:
+        try:
+            return Store(context.db_path, policy=policy, time=context.time, readonly=True)
+        except UpgradeNeeded as needed:
+            try:
+                Store(context.db_path, policy=policy, time=context.time).close()
+            except StoreError:
+                raise needed from None
+            return Store(context.db_path, policy=policy, time=context.time, readonly=True)
+    return Store(context.db_path, policy=policy, time=context.time)
 
 
 # -- add -----------------------------------------------------------------------
@@ -88,8 +101,8 @@ def run_add(args: argparse.Namespace, context: Context) -> int:
     except (FieldError, FieldErrors) as error:
         raise _as_option_error(error) from None
     _print_notes(notes)
-    print(f"Added order {safe(order.order_id)}: {safe(order.title)}")
-    print(f"  {status_line(order, policy, context.time.today())}")
+    echo(f"Added order {order.order_id}: {order.title}")
+    echo(f"  {status_line(order, policy, context.time.today())}")
     return 0
 
 
@@ -123,16 +136,16 @@ def run_event(args: argparse.Namespace, context: Context) -> int:
         raise _as_option_error(error) from None
     _print_notes(notes)
     order, event = transition.order, transition.event
-    print(
-        f"Recorded {event.kind} for order {safe(order.order_id)} on {event.on.isoformat()}: "
+    echo(
+        f"Recorded {event.kind} for order {order.order_id} on {event.on.isoformat()}: "
         f"now {order.state.label}"
     )
-    print(f"  {status_line(order, policy, context.time.today())}")
+    echo(f"  {status_line(order, policy, context.time.today())}")
     if transition.new_evidence:
         count = len(transition.new_evidence)
-        print(f"  Evidence checklist: {count} item{'s' if count != 1 else ''} added to collect:")
+        echo(f"  Evidence checklist: {count} item{'s' if count != 1 else ''} added to collect:")
         for item in transition.new_evidence:
-            print(f"    [ ] {item.label}")
+            echo(f"    [ ] {item.label}")
     return 0
 
 
@@ -173,7 +186,7 @@ def order_summary(order: Order, policy: Policy, today: dt.date) -> dict[str, Any
 
 def run_list(args: argparse.Namespace, context: Context) -> int:
     today = context.time.today()
-    with open_store(context) as store:
+    with open_store(context, readonly=True) as store:
         orders = store.list_orders(include_archived=args.all)
         policy = store.policy
     if not args.all:
@@ -181,13 +194,13 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
     summaries = [order_summary(order, policy, today) for order in orders]
     summaries.sort(key=lambda s: (s["deadline"] is None, s["deadline"] or "", s["order_id"]))
     if args.json:
-        print(json.dumps(summaries, indent=2, ensure_ascii=False))
+        echo_json(summaries)
         return 0
     if not summaries:
         hint = "" if args.all else " (aliret-tui list --all shows closed ones too)"
-        print(f"No {'' if args.all else 'active '}orders.{hint}")
+        echo(f"No {'' if args.all else 'active '}orders.{hint}")
         return 0
-    print(_table(summaries))
+    echo(_table(summaries))
     return 0
 
 
@@ -196,12 +209,11 @@ def _table(summaries: list[dict[str, Any]]) -> str:
     for s in summaries:
         state = s["state_label"] + (" (archived)" if s["archived"] else "")
         left = describe_days_left(s["days_left"]) if s["days_left"] is not None else ""
-        rows.append(
-            (safe(s["order_id"]), shorten(safe(s["title"]), 40), state, s["deadline"] or "", left)
-        )
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+        order_id = outgoing(s["order_id"], one_line=True)  # the one field not cleaned on read
+        rows.append((order_id, shorten(s["title"], 40), state, s["deadline"] or "", left))
+    widths = [max(cells(row[column]) for row in rows) for column in range(5)]  # terminal cells
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        "  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
 
@@ -255,7 +267,7 @@ def _run_batch(
         progress.clear()
     _print_notes(batch.notes, name_of=str)
     for line in plan_lines(batch, plan, applied=not dry_run):
-        print(safe(line))
+        echo(line)
     return 0
 
 
@@ -276,9 +288,9 @@ class ProgressLine:
         if total:
             filled = self.WIDTH * done // total
             bar = "#" * filled + "." * (self.WIDTH - filled)
-            line = f"{safe(what)[:40]} [{bar}] {done:,} of {total:,}"
+            line = f"{shorten(what, 40)} [{bar}] {done:,} of {total:,}"
         else:
-            line = f"{safe(what)[:40]}…"
+            line = f"{shorten(what, 40)}…"
         self._draw(line)
 
     def clear(self) -> None:
@@ -286,9 +298,10 @@ class ProgressLine:
         sys.stderr.write("\r")
 
     def _draw(self, line: str) -> None:
-        sys.stderr.write("\r" + line.ljust(self.drawn))
+        line = outgoing(line, one_line=True)
+        sys.stderr.write("\r" + pad(line, self.drawn))
         sys.stderr.flush()
-        self.drawn = len(line)
+        self.drawn = cells(line)
 
 
 @contextmanager
@@ -304,7 +317,7 @@ def _refusals_named() -> Iterator[None]:
 
 def run_export(args: argparse.Namespace, context: Context) -> int:
     today = context.time.today()
-    with open_store(context) as store:
+    with open_store(context, readonly=True) as store:
         if args.format == "json":
             text = transfer.export_json(store.all_records())
         else:
@@ -318,10 +331,10 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
                 for order in orders
             )
     if args.output:
-        write_private_file(Path(args.output), text)
-        print(f"Exported to {args.output}", file=sys.stderr)
+        write_private_file(Path(args.output), outgoing(text))
+        echo(f"Exported to {args.output}", err=True)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(outgoing(text))
     return 0
 
 
@@ -335,7 +348,7 @@ def run_ics(args: argparse.Namespace, context: Context) -> int:
         raise UserError(f"--days: must be from 0 to 3650 (got {args.days})")
     settings = context.settings()
     now = context.time.now()
-    with open_store(context) as store:
+    with open_store(context, readonly=True) as store:
         orders = store.list_orders(include_archived=True)
         records = [
             store.record(order.order_id)
@@ -345,11 +358,11 @@ def run_ics(args: argparse.Namespace, context: Context) -> int:
     calendar = ical.build_calendar(records, settings=settings, now=now, within_days=args.days)
     text = calendar.to_ical().decode("utf-8")
     if args.output:
-        write_private_file(Path(args.output).expanduser(), text)
+        write_private_file(Path(args.output).expanduser(), outgoing(text, crlf=True))
         running = sum(1 for event in calendar.walk("VEVENT") if event["status"] == "CONFIRMED")
-        print(f"Wrote {running} deadlines to {args.output}", file=sys.stderr)
+        echo(f"Wrote {running} deadlines to {args.output}", err=True)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(outgoing(text, crlf=True))
     return 0
 
 
@@ -360,12 +373,12 @@ def run_config(args: argparse.Namespace, context: Context) -> int:
     settings = context.settings()
     check_theme(settings)
     checked_keymap(settings)
-    print(f"# {paths.config_path()} " + ("" if settings.path and Path(settings.path).exists()
-                                           else "(not there yet: all defaults)"))  # fmt: skip
+    echo(f"# {paths.config_path()} " + ("" if settings.path and Path(settings.path).exists()
+                                          else "(not there yet: all defaults)"))  # fmt: skip
     for key, value in settings.items():
         where = "default" if settings.origin(key) == "default" else "config.toml"
-        print(f"{key} = {_toml_value(value)}".ljust(52) + f"  # {where}")
-    print(f"# keys you can remap under [keys]: {', '.join(remappable_ids())}")
+        echo(f"{key} = {_toml_value(value)}".ljust(52) + f"  # {where}")
+    echo(f"# keys you can remap under [keys]: {', '.join(remappable_ids())}")
     return 0
 
 
@@ -392,7 +405,7 @@ def _toml_value(value: object) -> str:
 
 
 def run_backup(args: argparse.Namespace, context: Context) -> int:
-    with open_store(context) as store:
+    with open_store(context, readonly=True) as store:
         if args.destination is None:
             made = store.backup_now("manual")
         else:
@@ -400,17 +413,20 @@ def run_backup(args: argparse.Namespace, context: Context) -> int:
             if destination.is_dir():
                 destination = destination / f"aliret-{stamp(context.time.now())}.db"
             made = store.backup_to(destination)
-    print(f"Backed up to {made} ({made.stat().st_size:,} bytes, checked: ok)")
+    echo(f"Backed up to {made} ({made.stat().st_size:,} bytes, checked: ok)")
     return 0
 
 
 def run_restore(args: argparse.Namespace, context: Context) -> int:
+    """The live database is not opened first: a broken one can always be replaced."""
+    from aliret_tui.store.restore import restore_database
+
     source = Path(args.file).expanduser()
+    restored = restore_database(context.db_path, source, context.time.now())
     with open_store(context) as store:
-        saved = store.restore_from(source)
         count = len(store.list_orders(include_archived=True))
-    print(f"Restored {count} orders from {source}.")
-    print(f"The database as it was before is saved in {saved}")
+    echo(f"Restored {count} orders from {source}.")
+    echo(restored.note)
     return 0
 
 
@@ -418,7 +434,7 @@ def run_restore(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_locate(args: argparse.Namespace, context: Context) -> int:
-    print(f"database: {context.db_path}")
-    print(f"config:   {paths.config_path()}")
-    print(f"backups:  {paths.backup_dir(context.db_path)}")
+    echo(f"database: {context.db_path}")
+    echo(f"config:   {paths.config_path()}")
+    echo(f"backups:  {paths.backup_dir(context.db_path)}")
     return 0

@@ -1,11 +1,4 @@
-"""Backups: taken with ``VACUUM INTO`` (never a file copy), each checked with
-``PRAGMA quick_check`` before it counts, kept private (0600).
-
-- a daily backup before the first change of each day (when anything changed
-  since the last one), pruned to the last 7 days plus one a week for 4 weeks;
-- a backup before every schema migration and before every restore;
-- ``aliret-tui backup`` on demand.
-"""
+"""Backups: checked ``VACUUM INTO`` copies, named and pruned per database (``Store`` takes them)."""
 
 from __future__ import annotations
 
@@ -15,19 +8,25 @@ import re
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from aliret_tui.errors import UserError
+from aliret_tui.files import make_private_folder
+from aliret_tui.store.readonly import connect_readonly
 
+# Taken daily before the first change of a day (when something changed since a backup),
+# before every schema migration, before every restore, and on demand. Each is 0600 and
+# its name ends with the database's file name, so databases sharing a folder each keep
+# their own: daily-2026-03-01-c42-aliret.db (c: the change counter), manual-...-aliret.db.
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 FILE_MODE = 0o600
-DIR_MODE = 0o700
-_DAILY = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})-c(\d+)\.db$")
 # A backup being written: .NAME.PID-RANDOM.partial (plus SQLite's journal files).
 _PARTIAL = re.compile(r"^\..+\.(\d+)-[0-9a-f]+\.partial(-journal|-wal|-shm)?$")
 STALE_PARTIAL_SECONDS = 600
+QUICK_CHECK_TIMEOUT_S = 10
 
 
 class BackupError(UserError):
@@ -42,16 +41,23 @@ class DailyBackup:
 
 
 def take_backup(
-    conn: sqlite3.Connection, destination: Path, *, if_exists: str = "rename"
+    conn: sqlite3.Connection,
+    destination: Path,
+    *,
+    if_exists: str = "rename",
+    numbered: Callable[[int], Path] | None = None,
 ) -> Path | None:
     """Write a checked copy of ``conn``'s database at ``destination``; never overwrites.
 
     When the name is taken (another process got there first): ``"rename"`` picks
-    ``name-2.db``, ``name-3.db``...; ``"skip"`` keeps theirs and returns None;
-    ``"error"`` refuses."""
+    ``numbered(2)``, ``numbered(3)``... (by default ``name-2.db``, ``name-3.db``...);
+    ``"skip"`` keeps theirs and returns None; ``"error"`` refuses."""
     folder = destination.parent
-    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    sweep_partials(folder)
+    try:
+        make_private_folder(folder)
+        sweep_partials(folder)
+    except OSError as error:
+        raise BackupError(f"{folder}: cannot hold backups ({error.strerror})") from None
     partial = folder / f".{destination.stem}.{os.getpid()}-{secrets.token_hex(4)}.partial"
     try:
         conn.execute("VACUUM INTO ?", [str(partial)])
@@ -59,7 +65,7 @@ def take_backup(
         verdict = quick_check(partial)
         if verdict != "ok":
             raise BackupError(f"{destination}: the backup failed its check ({verdict})")
-        placed = _claim_name(destination, if_exists)
+        placed = claim_name(destination, if_exists, numbered or _numbered(destination))
         if placed is not None:
             os.replace(partial, placed)
         return placed
@@ -71,7 +77,12 @@ def take_backup(
         partial.unlink(missing_ok=True)
 
 
-def _claim_name(destination: Path, if_exists: str) -> Path | None:
+def _numbered(destination: Path) -> Callable[[int], Path]:
+    """``name-2.db``, ``name-3.db``..."""
+    return lambda number: destination.with_name(f"{destination.stem}-{number}{destination.suffix}")
+
+
+def claim_name(destination: Path, if_exists: str, numbered: Callable[[int], Path]) -> Path | None:
     """Create the file name exclusively, so two processes never share one."""
     candidate, number = destination, 1
     while True:
@@ -84,7 +95,7 @@ def _claim_name(destination: Path, if_exists: str) -> Path | None:
             if if_exists == "error":
                 raise BackupError(f"{destination}: already exists; choose another name") from None
             number += 1
-            candidate = destination.with_name(f"{destination.stem}-{number}{destination.suffix}")
+            candidate = numbered(number)
 
 
 def sweep_partials(folder: Path) -> None:
@@ -115,7 +126,7 @@ def _running(pid: int) -> bool:
 def quick_check(path: Path) -> str:
     """'ok', or what SQLite found wrong with the file."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_readonly(str(path), timeout=QUICK_CHECK_TIMEOUT_S)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
@@ -129,43 +140,73 @@ def stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H%M%S")
 
 
-def daily_backups(folder: Path) -> list[DailyBackup]:
-    """The daily backups in ``folder``, newest first."""
+def backup_name(kind: str, moment: dt.datetime, database: str, number: int = 1) -> str:
+    """``manual-2026-03-10T120000-aliret.db``: what, when, and which database's (the
+    second one in the same second: ``manual-2026-03-10T120000-2-aliret.db``)."""
+    when = stamp(moment) if number == 1 else f"{stamp(moment)}-{number}"
+    return f"{kind}-{when}-{database}"
+
+
+def _daily_pattern(database: str) -> re.Pattern[str]:
+    return re.compile(rf"daily-(\d{{4}}-\d{{2}}-\d{{2}})-c(\d+)-{re.escape(database)}")
+
+
+def daily_backups(folder: Path, database: str) -> list[DailyBackup]:
+    """The daily backups of ``database`` (a file name) in ``folder``, most recent first.
+
+    Most recent means highest change counter: the counter only grows, so clock
+    jumps and wrong ``--today`` dates do not reorder them."""
+    pattern = _daily_pattern(database)
     found = []
     if folder.is_dir():
         for path in folder.iterdir():
-            match = _DAILY.match(path.name)
+            match = pattern.fullmatch(path.name)
             if match:
-                day = dt.date.fromisoformat(match[1])
+                try:
+                    day = dt.date.fromisoformat(match[1])
+                except ValueError:
+                    continue  # not a name we wrote
                 found.append(DailyBackup(path, day, int(match[2])))
-    return sorted(found, key=lambda backup: backup.day, reverse=True)
+    return sorted(found, key=lambda backup: (backup.changes, backup.day), reverse=True)
 
 
-def daily_backup_due(folder: Path, today: dt.date, changes: int) -> bool:
-    """No backup today yet, and something changed since the newest one."""
+def daily_backup_due(folder: Path, database: str, today: dt.date, changes: int) -> bool:
+    """No backup of ``database`` dated today yet, and none holds the data as it is."""
     if changes == 0:
         return False  # an empty new database: nothing to protect
-    backups = daily_backups(folder)
-    if not backups:
-        return True
-    newest = backups[0]
-    return newest.day < today and newest.changes != changes
+    return not any(
+        backup.day == today or backup.changes == changes
+        for backup in daily_backups(folder, database)
+    )
 
 
-def daily_backup_path(folder: Path, today: dt.date, changes: int) -> Path:
-    return folder / f"daily-{today.isoformat()}-c{changes}.db"
+def daily_backup_path(folder: Path, database: str, today: dt.date, changes: int) -> Path:
+    return folder / f"daily-{today.isoformat()}-c{changes}-{database}"
 
 
-def prune_daily(folder: Path) -> list[Path]:
-    """Keep the newest 7 daily backups and the newest of each of the last 4 weeks."""
-    backups = daily_backups(folder)
-    keep = {backup.path for backup in backups[:KEEP_DAILY]}
-    weeks_seen: set[tuple[int, int]] = set()
-    for backup in backups:
-        week = tuple(backup.day.isocalendar())[:2]
-        if week not in weeks_seen and len(weeks_seen) < KEEP_WEEKLY:
-            weeks_seen.add(week)  # type: ignore[arg-type]
-            keep.add(backup.path)
+def daily_backups_to_keep(backups: list[DailyBackup], today: dt.date) -> list[DailyBackup]:
+    """The ladder: the 7 most recent backups (whatever their dates), today's, and the
+    newest of each of the 4 most recent weeks up to today. A backup dated after
+    today (the clock went back) stays while it is among the 7 most recent."""
+    recent_first = sorted(backups, key=lambda backup: (backup.changes, backup.day), reverse=True)
+    keep = set(recent_first[:KEEP_DAILY]) | {backup for backup in backups if backup.day == today}
+    newest_of_week: dict[tuple[int, int], DailyBackup] = {}
+    for backup in recent_first:
+        if backup.day <= today:
+            newest_of_week.setdefault(_iso_week(backup.day), backup)
+    keep |= {newest_of_week[week] for week in sorted(newest_of_week, reverse=True)[:KEEP_WEEKLY]}
+    return [backup for backup in recent_first if backup in keep]
+
+
+def _iso_week(day: dt.date) -> tuple[int, int]:
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def prune_daily(folder: Path, database: str, today: dt.date) -> list[Path]:
+    """Delete the daily backups of ``database`` that are off the ladder; others' stay."""
+    backups = daily_backups(folder, database)
+    keep = {backup.path for backup in daily_backups_to_keep(backups, today)}
     removed = [backup.path for backup in backups if backup.path not in keep]
     for path in removed:
         path.unlink(missing_ok=True)

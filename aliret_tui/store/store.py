@@ -43,18 +43,21 @@ from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import Transition, apply_event, with_facts
 from aliret_tui.errors import UserError
+from aliret_tui.files import make_private_folder
 from aliret_tui.paths import backup_dir
 from aliret_tui.sanitize import shown
+from aliret_tui.store import backup_status
 from aliret_tui.store.backup import (
     BackupError,
+    backup_name,
     daily_backup_due,
     daily_backup_path,
     prune_daily,
     quick_check,
-    stamp,
     take_backup,
 )
 from aliret_tui.store.queries import dashboard_rows
+from aliret_tui.store.readonly import NotAFile, connect_readonly, read_header
 from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
 from aliret_tui.store.version import SCHEMA_VERSION
 from aliret_tui.timesource import SYSTEM_TIME, TimeSource
@@ -65,6 +68,7 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+ID_CHUNK = 500  # order ids per IN (...) query
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -116,12 +120,21 @@ class Store:
         *,
         policy: Policy = DEFAULT_POLICY,
         time: TimeSource = SYSTEM_TIME,
+        readonly: bool = False,
     ):
+        """``readonly=True``: for commands that only read (list, export, ics, backup).
+        Nothing is written or created beside the file, so read-only media and a full
+        disk do not stop them; a database that needs a migration is refused
+        (``UpgradeNeeded``), and no database at all reads as an empty one."""
         self.path = Path(path)
         self.policy = policy
         self.time = time
         self.backups = backup_dir(self.path)
         self._daily_backup_checked: dt.date | None = None
+        self.readonly = readonly
+        if readonly:
+            self.db = _open_readonly(self.path)
+            return
         self.db = Database(_connect(self.path))
         try:
             _refuse_foreign_schema(self.db, self.path)
@@ -223,23 +236,54 @@ class Store:
 
     def backup_now(self, kind: str) -> Path:
         """A named backup in the backups folder: manual, pre-restore, ... (never
-        replacing one: a second one in the same second gets -2)."""
-        destination = self.backups / f"{kind}-{stamp(self.time.now())}.db"
-        placed = take_backup(self.db.conn, destination, if_exists="rename")
+        replacing one: a second one in the same second gets -2 after the time)."""
+        moment, name = self.time.now(), self.path.name
+        placed = take_backup(
+            self.db.conn,
+            self.backups / backup_name(kind, moment, name),
+            if_exists="rename",
+            numbered=lambda number: self.backups / backup_name(kind, moment, name, number),
+        )
         assert placed is not None
         return placed
 
     def _daily_backup_if_due(self) -> None:
+        """Before the first change of each day. A backup that fails does not stop the
+        change: it is recorded for ``check`` and the dashboard, and tried again at the
+        next change."""
         today = self.time.today()
         if self._daily_backup_checked == today:
             return
+        name, changes = self.path.name, self.changes()
+        taken = False
+        try:
+            if daily_backup_due(self.backups, name, today, changes):
+                # Another process may take today's backup at the same moment: keep theirs.
+                destination = daily_backup_path(self.backups, name, today, changes)
+                take_backup(self.db.conn, destination, if_exists="skip")
+                prune_daily(self.backups, name, today)
+                taken = True
+        except (BackupError, OSError) as error:
+            why = str(error) if isinstance(error, BackupError) else error.strerror or str(error)
+            self._record_backup_status(backup_status.status_value(backup_status.FAILED, today, why))
+            return
         self._daily_backup_checked = today
-        changes = self.changes()
-        if daily_backup_due(self.backups, today, changes):
-            # Another process may take today's backup at the same moment: keep theirs.
-            destination = daily_backup_path(self.backups, today, changes)
-            take_backup(self.db.conn, destination, if_exists="skip")
-            prune_daily(self.backups)
+        # Only a failure, or the first success after one, is worth a write: a command
+        # refused on a normal day must leave the file as it was.
+        if taken and backup_status.last_failure(self.db.conn) is not None:
+            self._record_backup_status(backup_status.status_value(backup_status.OK, today))
+
+    def _record_backup_status(self, value: str) -> None:
+        try:
+            with self._immediate():
+                backup_status.write_status(self.db.conn, value)
+        except StoreError:
+            pass  # the change that comes next says what is wrong with the database
+
+    def backup_problem(self) -> str | None:
+        """Why the last daily backup failed, for the user; None when it did not."""
+        failure = backup_status.last_failure(self.db.conn)
+        return shown(backup_status.failure_message(*failure)) if failure else None
 
     def _backup_before_migrating(self) -> None:
         if not self.db.table_names():
@@ -247,22 +291,15 @@ class Store:
         version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
         self.backup_now(f"pre-migration-s{version}-to-s{SCHEMA_VERSION}")
 
-    def restore_from(self, source: Path) -> Path:
-        """Replace this database with ``source`` (checked first); returns the backup
-        of what was here before."""
-        check_restorable(source)
-        saved = self.backup_now("pre-restore")
-        incoming = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            incoming.backup(self.db.conn)
-        except sqlite3.Error as error:
-            raise StoreError(f"{source}: could not be restored ({_describe(error)})") from None
-        finally:
-            incoming.close()
+    def restore_from(self, source: Path) -> Path | None:
+        """Replace this database with ``source``, checked in full first (see
+        ``store.restore``); returns the copy of what was here before."""
+        from aliret_tui.store.restore import restore_database
+
+        restored = restore_database(self.path, source, self.time.now())
         self._migrate()
-        self.db.execute("DELETE FROM meta WHERE key = 'policy'")
         self._refresh_deadlines_if_policy_changed()
-        return saved
+        return restored.saved
 
     def data_version(self) -> tuple[int, int]:
         """Changes whenever data is committed: by another connection (SQLite's
@@ -298,7 +335,9 @@ class Store:
     def orders_by_id(self, order_ids: list[str]) -> list[Order]:
         """The stored orders among ``order_ids`` (a few hundred at a time)."""
         marks = ",".join("?" * len(order_ids))
-        rows = self.db.query(f"SELECT * FROM orders WHERE order_id IN ({marks})", order_ids)
+        rows = self.db.query(
+            f"SELECT * FROM orders WHERE order_id IN ({marks}) ORDER BY order_id", order_ids
+        )
         disputes = self._dispute_rows(order_ids)
         return [_order_from_row(row, disputes.get(row["order_id"])) for row in rows]
 
@@ -438,20 +477,7 @@ class Store:
         rows = self.db.query(
             "SELECT * FROM order_lines WHERE order_id = ? ORDER BY position", [order_id]
         )
-        return [
-            OrderLine.model_construct(
-                position=row["position"],
-                title=shown(row["title"]),
-                quantity=row["quantity"],
-                unit_price=_decimal(row["unit_price"]),
-                attributes=shown(row["attributes"]),
-                product_url=shown(row["product_url"]),
-                line_id=shown(row["line_id"]),
-                free_return=bool(row["free_return"]),
-                disputed=bool(row["disputed"]),
-            )
-            for row in rows
-        ]
+        return [_line_from_row(row) for row in rows]
 
     def fact_origins(self, order_id: str) -> dict[str, tuple[str, str]]:
         """field -> (typed or imported, source) for the facts an import touched."""
@@ -608,16 +634,54 @@ class Store:
     # -- whole records (export / import) ----------------------------------------
 
     def record(self, order_id: str) -> OrderRecord:
-        return OrderRecord.model_construct(
-            order=self.get_order(order_id),
-            lines=tuple(self.order_lines(order_id)),
-            events=tuple(self.events(order_id)),
-            messages=tuple(self.messages(order_id)),
-            evidence=tuple(self.evidence(order_id)),
+        found = self.records([order_id])
+        if not found:
+            raise OrderNotFound(order_id)
+        return found[0]
+
+    def records(self, order_ids: list[str]) -> list[OrderRecord]:
+        """Whole orders among ``order_ids``, read a few hundred at a time with one
+        query per table (an export or an import reads thousands)."""
+        found: list[OrderRecord] = []
+        for start in range(0, len(order_ids), ID_CHUNK):
+            chunk = order_ids[start : start + ID_CHUNK]
+            lines = self._by_order("order_lines", chunk, "position", _line_from_row)
+            events = self._by_order("events", chunk, "seq", _event_from_row)
+            messages = self._by_order("messages", chunk, "sent_at, id", _message_from_row)
+            evidence_rows = self._by_order("evidence", chunk, "position, id", dict)
+            files = self._attachments([r["id"] for rs in evidence_rows.values() for r in rs])
+            for order in self.orders_by_id(chunk):
+                order_id = order.order_id
+                found.append(
+                    OrderRecord.model_construct(
+                        order=order,
+                        lines=tuple(lines.get(order_id, ())),
+                        events=tuple(events.get(order_id, ())),
+                        messages=tuple(messages.get(order_id, ())),
+                        evidence=tuple(
+                            _evidence_from_row(row, files.get(row["id"], ()))
+                            for row in evidence_rows.get(order_id, ())
+                        ),
+                    )
+                )
+        return found
+
+    def _by_order(
+        self, table: str, order_ids: list[str], order_by: str, from_row: Callable[[Any], Any]
+    ) -> dict[str, list[Any]]:
+        """The rows of ``table`` for ``order_ids``, made into objects, grouped by order."""
+        marks = ",".join("?" * len(order_ids))
+        rows = self.db.query(
+            f"SELECT * FROM {table} WHERE order_id IN ({marks}) ORDER BY {order_by}", order_ids
         )
+        grouped: dict[str, list[Any]] = {}
+        for row in rows:
+            grouped.setdefault(row["order_id"], []).append(from_row(row))
+        return grouped
 
     def all_records(self) -> list[OrderRecord]:
-        return [self.record(order.order_id) for order in self.list_orders(include_archived=True)]
+        ids = [row[0] for row in self.db.execute("SELECT order_id FROM orders ORDER BY order_id")]
+        return self.records(ids)
 
     def import_facts(self, rows: list[OrderFacts], name: str = "rows") -> ImportReport:
         """Orders the user stated (a CSV of their own): added, or their values
@@ -726,22 +790,20 @@ class Store:
 # -- opening the file safely ----------------------------------------------------
 
 
+class UpgradeNeeded(StoreError):
+    """A read-only open found a database that needs a migration (a write) first."""
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """Open ``path``; refuse anything that is not a database we may use, untouched."""
-    if path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a database file")
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_MAGIC))
-        except OSError as error:
-            raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+    header = _header(path)
+    if header is None:
+        _create_private_file(path)
+    else:
         if header and header != SQLITE_MAGIC:
             raise StoreError(f"{path}: is not a SQLite database; it was left untouched")
         if not os.access(path, os.W_OK):
             raise StoreError(f"{path}: is read-only; aliret-tui needs to write to it")
-    else:
-        _create_private_file(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     except sqlite3.Error as error:
@@ -749,19 +811,88 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _create_private_file(path: Path) -> None:
+def _open_readonly(path: Path) -> Database:
+    """The read-only store's database: creates nothing, writes nothing (see Store)."""
+    header = _header(path)
+    if header and header != SQLITE_MAGIC:
+        raise StoreError(f"{path}: is not a SQLite database; it was left untouched")
+    if not header:
+        return _empty_database()  # no database yet
     try:
-        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        os.close(fd)
+        db = Database(connect_readonly(str(path), timeout=BUSY_TIMEOUT_MS / 1000))
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be read ({_describe(error, path)})") from None
+    try:
+        _refuse_foreign_schema(db, path)
+        if not db.table_names():
+            db.conn.close()
+            return _empty_database()
+        if migrations.pending(db):
+            version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+            raise UpgradeNeeded(
+                f"{path}: was written by an older aliret-tui (schema {version}) and must be "
+                f"upgraded to schema {SCHEMA_VERSION} before it can be read, which writes to it"
+            )
+    except sqlite3.Error as error:
+        db.conn.close()
+        raise StoreError(f"{path}: cannot be read ({_describe(error, path)})") from None
+    except BaseException:
+        db.conn.close()
+        raise
+    return db
+
+
+def _empty_database() -> Database:
+    """An empty database of the current schema, in memory: reading commands show no
+    orders where there is no database, without creating one."""
+    db = Database(sqlite3.connect(":memory:", check_same_thread=False))
+    migrations.apply(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return db
+
+
+def _header(path: Path) -> bytes | None:
+    """The file's first 16 bytes, or None when there is none; only a regular file is
+    opened (a FIFO would hang, a device would get a -journal beside it)."""
+    try:
+        return read_header(str(path))
+    except NotAFile as error:
+        raise StoreError(
+            f"{path}: is {error.kind}, not a database file; it was left untouched"
+        ) from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def _create_private_file(path: Path) -> None:
+    """A new empty file, 0600, in folders created 0700, whatever the umask."""
+    try:
+        make_private_folder(path.parent)
+    except OSError as error:
+        raise StoreError(f"{path.parent}: cannot be created ({error.strerror})") from None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, FILE_MODE)
     except FileExistsError:
-        pass
+        if not path.exists():  # a link to nowhere: SQLite would create its target
+            raise StoreError(
+                f"{path}: is a symbolic link to a missing file; it was left untouched"
+            ) from None
+        return  # another process created it meanwhile
     except OSError as error:
         raise StoreError(f"{path}: cannot be created ({error.strerror})") from None
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
 
 
 def check_restorable(source: Path) -> None:
-    """Refuse a file that is not a healthy aliret-tui database this version can read."""
+    """Refuse a file that is not a healthy aliret-tui database this version can read:
+    its schema is compared column by column, and every row is read through the models
+    (see ``store.restore``)."""
+    from aliret_tui.store.restore import refuse_bad_rows, refuse_broken_schema
+
     if source.is_dir():
         raise StoreError(f"{source}: is a folder, not a backup file")
     if not source.is_file():
@@ -772,12 +903,16 @@ def check_restorable(source: Path) -> None:
     verdict = quick_check(source)
     if verdict != "ok":
         raise StoreError(f"{source}: is damaged ({verdict}); not restored")
-    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    conn = connect_readonly(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         database = Database(conn)
         _refuse_foreign_schema(database, source)
         if "orders" not in database.table_names():
             raise StoreError(f"{source}: holds no aliret-tui data")
+        applied = refuse_broken_schema(conn, source)
+        refuse_bad_rows(conn, source, applied)
+    except sqlite3.Error as error:
+        raise StoreError(f"{source}: cannot be read ({_describe(error)}); not restored") from None
     finally:
         conn.close()
 
@@ -917,6 +1052,20 @@ def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]
     conn.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         [[row[name] for name in columns] for row in rows],
+    )
+
+
+def _line_from_row(row: dict[str, Any]) -> OrderLine:
+    return OrderLine.model_construct(
+        position=row["position"],
+        title=shown(row["title"]),
+        quantity=row["quantity"],
+        unit_price=_decimal(row["unit_price"]),
+        attributes=shown(row["attributes"]),
+        product_url=shown(row["product_url"]),
+        line_id=shown(row["line_id"]),
+        free_return=bool(row["free_return"]),
+        disputed=bool(row["disputed"]),
     )
 
 

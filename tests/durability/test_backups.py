@@ -1,5 +1,6 @@
-"""Backups: daily before the first change of a day, pruned to 7 daily + 4 weekly, before a
-migration, on demand, and restore that checks the file and saves what it replaces."""
+"""Backups: daily before the first change of a day, pruned to 7 daily + 4 weekly and named
+per database, robust to clock jumps, failures reported by check; before a migration, on
+demand, and restore that checks the file and saves what it replaces."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ from aliret_tui.store.store import Store
 from aliret_tui.store.version import SCHEMA_VERSION
 from aliret_tui.timesource import TimeSource
 
-DAILY = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})-c(\d+)\.db$")
+DAILY = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})-c(\d+)-(.+)$")
 
 
 def _facts(order_id: str, title: str = "Thing") -> OrderFacts:
@@ -58,12 +59,15 @@ def _changes_inside(path: Path) -> int:
         conn.close()
 
 
-def _dailies(folder: Path) -> dict[str, Path]:
-    """Daily backups by date; each is checked: name, quick_check, mode, counter inside."""
+def _dailies(folder: Path, database: str = "aliret.db") -> dict[str, Path]:
+    """``database``'s daily backups by date; each is checked: name, quick_check, mode,
+    counter inside."""
     found = {}
     for path in sorted(folder.glob("daily-*")):
         match = DAILY.match(path.name)
         assert match, f"badly named daily backup {path.name}"
+        if match[3] != database:
+            continue
         assert match[1] not in found, f"two daily backups on {match[1]}"
         assert quick_check(path) == "ok", path
         assert mode(path) == 0o600, path
@@ -114,9 +118,12 @@ def test_a_daily_backup_comes_before_the_first_change_of_a_day_and_only_then(tmp
     add("2026-03-04", "D")
     assert list(_dailies(backups)) == ["2026-03-01", "2026-03-04"]
 
-    # Walking back in time (a wrong --today) takes nothing and breaks nothing.
+    # Walking back in time (a wrong --today, a clock set back): a backup dated later
+    # does not stand for this day's, which is taken all the same; nothing breaks.
     add("2026-03-02", "E")
-    assert list(_dailies(backups)) == ["2026-03-01", "2026-03-04"]
+    taken = _dailies(backups)
+    assert list(taken) == ["2026-03-01", "2026-03-02", "2026-03-04"]
+    assert "D" in order_ids(taken["2026-03-02"]), "it holds the data as it was, D included"
 
     # Refused writes change nothing. Once a backup holds the data as it is, later
     # attempts take no other: at most one backup over these three days.
@@ -188,6 +195,127 @@ def test_retention_keeps_the_last_7_daily_and_the_newest_of_the_last_4_weeks(tmp
     for name, path in _dailies(backups).items():
         day = dt.date.fromisoformat(name)
         assert order_ids(path)[-1] == f"D{(day - first_day).days - 1:02d}"
+
+
+# -- several databases, clock jumps, failures -------------------------------------------
+
+
+def _add(db: Path, day: str, order_id: str) -> None:
+    result = run_cli(db, "add", order_id, "--title", f"Order {order_id}", "--price", "3",
+                     "--currency", "USD", "--ordered", "2026-01-01", today=day)  # fmt: skip
+    assert result.code == 0, result.err
+
+
+def test_ten_days_of_writes_to_two_databases_in_one_folder_and_one_dated_in_the_future(tmp_path):
+    """Each database has its own ladder in the shared folder; neither prunes the other's
+    backups, and one write dated 2099 stops nothing."""
+    folder = tmp_path / "data"
+    databases = {"A": folder / "aliret.db", "B": folder / "other.db"}
+    backups = folder / "backups"
+    # What each backup must hold: database -> backup date -> the orders before it.
+    held: dict[str, dict[str, list[str]]] = {"A": {}, "B": {}}
+
+    def write(name: str, day: str, order_id: str) -> None:
+        db = databases[name]
+        before = order_ids(db) if db.exists() else []
+        _add(db, day, order_id)
+        if before:  # the very first change made the database: nothing to back up
+            held[name].setdefault(day, before)  # the day's first change only
+
+    for offset in range(10):  # 2026-03-01 (a Sunday) .. 2026-03-10
+        day = (dt.date(2026, 3, 1) + dt.timedelta(days=offset)).isoformat()
+        for name in ("A", "B") if offset % 2 else ("B", "A"):
+            write(name, day, f"{name}{offset}")
+            write(name, day, f"{name}{offset}-later")
+        if day == "2026-03-05":
+            write("A", "2099-01-01", "A-FROM-THE-FUTURE")  # a wrong --today, or a clock jump
+        for name, db in databases.items():
+            taken = _dailies(backups, db.name)
+            assert day in taken, f"{db.name}: no backup on {day}; it has {list(taken)}"
+            for date, path in taken.items():
+                assert order_ids(path) == held[name][date], f"{path.name} holds other data"
+
+    # The ladder: the 7 most recent (the one dated 2099 among them: it was taken after
+    # 2026-03-05's), plus the newest of each of the last 4 weeks: 03-10 (ISO week 11) and
+    # 03-08 (week 10) are among those 7; 03-01, a Sunday, is week 9's only one.
+    assert list(_dailies(backups, "aliret.db")) == [
+        "2026-03-01",
+        "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09", "2026-03-10",
+        "2099-01-01",
+    ]  # fmt: skip
+    assert list(_dailies(backups, "other.db")) == [
+        "2026-03-01",
+        "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09",
+        "2026-03-10",
+    ]  # fmt: skip
+    assert len(list(backups.glob("daily-*"))) == 16, "a daily backup of no database"
+
+
+def _kept_by_the_ladder(taken: list[tuple[dt.date, int]], today: dt.date) -> set[dt.date]:
+    """The 7 most recently taken (highest change counter), today's, and the newest of
+    each of the 4 newest ISO weeks up to today."""
+    recent_first = sorted(taken, key=lambda backup: backup[1], reverse=True)
+    keep = {day for day, _ in recent_first[:7]} | {day for day, _ in taken if day == today}
+    weeks: dict[tuple[int, int], dt.date] = {}
+    for day, _ in recent_first:
+        if day <= today:
+            weeks.setdefault(day.isocalendar()[:2], day)
+    keep.update(day for _, day in sorted(weeks.items(), reverse=True)[:4])
+    return keep
+
+
+def test_a_clock_a_week_ahead_neither_stops_backups_nor_prunes_the_recent_ones(tmp_path):
+    """Back from a week in 2099, a backup is taken every day again, and the ladder always
+    keeps the most recently taken backups, whatever their dates."""
+    db = tmp_path / "aliret.db"
+    backups = db.parent / "backups"
+    real = [dt.date(2026, 3, 1) + dt.timedelta(days=offset) for offset in range(5)]
+    ahead = [dt.date(2099, 1, 1) + dt.timedelta(days=offset) for offset in range(8)]
+    back = [dt.date(2026, 3, 6) + dt.timedelta(days=offset) for offset in range(4)]
+    taken: list[tuple[dt.date, int]] = []
+    for number, day in enumerate(real + ahead + back):
+        with Store(db, time=_on(day)) as store:
+            changes = store.changes()
+            store.add_order(_facts(f"J{number:02d}"))
+        if number > 0:
+            taken.append((day, changes))
+        found = _dailies(backups)
+        assert number == 0 or day.isoformat() in found, f"no backup on {day}"
+        expected = _kept_by_the_ladder(taken, day)
+        assert set(found) == {kept.isoformat() for kept in expected}, f"on {day}"
+    assert sorted(_dailies(backups)) == [
+        "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09",  # back: each day's
+        "2099-01-06", "2099-01-07", "2099-01-08",  # the most recent of the week ahead
+    ]  # fmt: skip
+
+
+def test_a_failed_daily_backup_keeps_the_change_and_check_reports_it(tmp_path):
+    db = tmp_path / "aliret.db"
+    backups = db.parent / "backups"
+    _add(db, "2026-03-01", "A")
+    _add(db, "2026-03-02", "B")
+    assert list(_dailies(backups)) == ["2026-03-02"]
+    shutil.rmtree(backups)
+    backups.write_text("a file where the backups folder belongs")
+
+    _add(db, "2026-03-03", "C")  # the change is saved; the failed backup is recorded
+    assert order_ids(db) == ["A", "B", "C"]
+    warning = (
+        "aliret-tui: warning: the daily backup failed on 2026-03-03 "
+        f"({backups}: cannot hold backups (File exists)); changes since then are in no backup."
+    )
+    for args in (("check",), ("check", "-q"), ("check", "--json")):
+        result = run_cli(db, *args, today="2026-03-04")
+        assert result.code == 0, result.err
+        assert result.err_lines == [warning + " It is tried again at the next change"], args
+    assert json.loads(run_cli(db, "check", "--json", today="2026-03-04").out) == []
+
+    backups.unlink()  # fixed: the next change takes the backup, and the warning goes
+    _add(db, "2026-03-04", "D")
+    assert list(_dailies(backups)) == ["2026-03-04"]
+    assert order_ids(_dailies(backups)["2026-03-04"]) == ["A", "B", "C"]
+    result = run_cli(db, "check", today="2026-03-04")
+    assert (result.code, result.err) == (0, "")
 
 
 def test_a_backup_that_fails_its_check_is_not_kept(tmp_path, monkeypatch):
@@ -308,7 +436,7 @@ def test_a_migration_is_preceded_by_a_checked_backup_of_the_old_data(tmp_path, o
     with Store(db, time=TimeSource(frozen_at=moment)) as store:
         assert "durability_probe" in store.db.table_names()
 
-    expected = f"pre-migration-s{SCHEMA_VERSION}-to-s{newer}-2026-03-02T081530.db"
+    expected = f"pre-migration-s{SCHEMA_VERSION}-to-s{newer}-2026-03-02T081530-aliret.db"
     assert [path.name for path in backups.iterdir()] == [expected]
     saved = backups / expected
     assert quick_check(saved) == "ok"
@@ -347,7 +475,7 @@ def test_backup_to_the_backups_folder(used_db):
     assert result.code == 0, result.err
     made = list((used_db.parent / "backups").glob("manual-*.db"))
     assert len(made) == 1
-    assert re.fullmatch(r"manual-2026-03-10T\d{6}\.db", made[0].name)
+    assert re.fullmatch(r"manual-2026-03-10T\d{6}-aliret\.db", made[0].name)
     assert result.out.startswith(f"Backed up to {made[0]} (")
     assert "checked: ok" in result.out
     assert quick_check(made[0]) == "ok" and mode(made[0]) == 0o600
@@ -488,7 +616,7 @@ def test_restore_saves_the_current_database_first_then_shows_the_restored_data(
     assert result.code == 0, result.err
     assert result.out.startswith(f"Restored 2 orders from {backup_file}.")
     [saved] = (used_db.parent / "backups").glob("pre-restore-*.db")
-    assert re.fullmatch(r"pre-restore-2026-03-10T\d{6}\.db", saved.name)
+    assert re.fullmatch(r"pre-restore-2026-03-10T\d{6}-aliret\.db", saved.name)
     assert f"saved in {saved}" in result.out
     assert quick_check(saved) == "ok" and mode(saved) == 0o600
     assert user_tables(dump_database(saved)) == current, "the pre-restore copy is not the old data"

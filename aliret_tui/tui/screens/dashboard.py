@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from aliret_tui.sanitize import outgoing
 from aliret_tui.store.csv_columns import REQUIRED_CSV_COLUMNS
 from aliret_tui.tui.memory import tidy_memory
 from aliret_tui.tui.view import (
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 1.0  # outside changes show within about a second
 TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading or coming back
+BACKUP_FAILED = ("⚠ daily backup failed", "bold $text-error")  # first on the summary line
 
 NO_ORDERS_MESSAGE = (
     "No orders yet.",
@@ -64,6 +66,7 @@ class RowsLoaded(Message):
     data_version: tuple[int, int] | None  # None: read before the store opened
     select: str | None = None  # put the cursor on this order
     complete: bool = True  # False: only the live orders so far
+    backup_problem: str | None = None  # why the last daily backup failed
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):
@@ -91,6 +94,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.descending = False
         self._applicable_keys: tuple[bool, bool] | None = None
         self._tidy_timer: Timer | None = None
+        self._polling = False
+        self._backup_problem_told: str | None = None
 
     @property
     def aliret(self) -> AliretApp:
@@ -141,22 +146,33 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 store.dashboard_rows(today, live=live), app.policy, today, app.urgency
             )
 
-        live_rows, version = app.db.call(lambda store: (rows(store, True), store.data_version()))
+        live_rows, version, problem = app.db.call(
+            lambda store: (rows(store, True), store.data_version(), store.backup_problem())
+        )
         if not self.loaded and not first_rows_shown:
             self.post_message(RowsLoaded(live_rows, today, version, select, complete=False))
         everything = live_rows + app.db.call(lambda store: rows(store, False))
-        self.post_message(RowsLoaded(everything, today, version, select))
+        self.post_message(RowsLoaded(everything, today, version, select, backup_problem=problem))
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _reload_if_changed(self) -> None:
         """Reload when the data changed: from another shell (`aliret-tui add` or
-        `event`), polled every second, or on another screen of this app."""
-        if not self.loaded:
-            return
-        version = self.aliret.db.call(lambda store: store.data_version())
-        if version != self.seen_data_version:
-            self.seen_data_version = version
-            self.app.call_from_thread(self.load)
+        `event`), polled every second, or on another screen of this app. A poll still
+        waiting for a busy store is left to finish, never cancelled by the next."""
+        if not self._polling:
+            self._polling = True
+            self._poll()
+
+    @work(thread=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        try:
+            if not self.loaded:
+                return
+            version = self.aliret.db.call(lambda store: store.data_version())
+            if version != self.seen_data_version:
+                self.seen_data_version = version
+                self.app.call_from_thread(self.load)
+        finally:
+            self._polling = False
 
     @on(RowsLoaded)
     def _show(self, message: RowsLoaded) -> None:
@@ -167,7 +183,15 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if message.complete:
             self._tidy_memory_soon()
         self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
-        self.query_one("#summary", Static).update(Content(summarise(self.rows).text()))
+        summary = Content(summarise(self.rows).text())
+        if message.backup_problem is not None:
+            summary = Content.assemble(BACKUP_FAILED, " · ", summary)
+            if message.backup_problem != self._backup_problem_told:
+                self._backup_problem_told = message.backup_problem
+                self.notify(
+                    message.backup_problem, title="Backup failed", severity="error", markup=False
+                )
+        self.query_one("#summary", Static).update(summary)
         self.refresh_view(keep_order_id=message.select)
 
     def refresh_view(self, keep_order_id: str | None = None) -> None:
@@ -305,7 +329,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def _after_save(self, order: Order | None) -> None:
         if order is None:
             return
-        self.notify(f"Saved order {order.order_id}: {order.title}", title="Saved", markup=False)
+        self.notify(
+            f"Saved order {outgoing(order.order_id, one_line=True)}: {order.title}",
+            title="Saved",
+            markup=False,
+        )
         self.load(select=order.order_id)
 
     def action_archive(self) -> None:
@@ -329,7 +357,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         question = Content.from_markup(
             "[b]Delete order $order_id for good?[/b]\n$title\n\n"
             "Its timeline, chat log and evidence list go too. This cannot be undone.",
-            order_id=row.order_id,
+            order_id=outgoing(row.order_id, one_line=True),
             title=row.title,
         )
 
@@ -343,13 +371,17 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def _set_archived(self, order_id: str, archived: bool) -> None:
         self.aliret.db.call(lambda store: store.set_archived(order_id, archived))
         verb = "Archived" if archived else "Unarchived"
-        self.app.call_from_thread(self.notify, f"{verb} order {order_id}", markup=False)
+        self.app.call_from_thread(
+            self.notify, f"{verb} order {outgoing(order_id, one_line=True)}", markup=False
+        )
         self.app.call_from_thread(self.load)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _delete(self, order_id: str) -> None:
         self.aliret.db.call(lambda store: store.delete_order(order_id))
-        self.app.call_from_thread(self.notify, f"Deleted order {order_id}", markup=False)
+        self.app.call_from_thread(
+            self.notify, f"Deleted order {outgoing(order_id, one_line=True)}", markup=False
+        )
         self.app.call_from_thread(self.load)
 
     def action_import_file(self) -> None:
