@@ -96,7 +96,12 @@ class AliretApp(App[int]):
         if self.remember_theme_in is not None and theme != self.settings.theme:
             from aliret_tui.config import remember_theme
 
-            remember_theme(self.remember_theme_in, theme)
+            try:
+                remember_theme(self.remember_theme_in, theme)
+            except UserError as error:  # an unwritable config: the theme still applies
+                self.notify(str(error), title="Theme not remembered", severity="warning",
+                            markup=False)  # fmt: skip
+                return
             self.settings.theme = theme
 
     def _tick(self) -> None:

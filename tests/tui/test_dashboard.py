@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 
+import pytest
 from support.tui import TODAY, add, days, event, screen_text, settle
 
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.dashboard import DashboardScreen
 from aliret_tui.tui.screens.modals import ArchiveScreen, ConfirmScreen
 from aliret_tui.tui.screens.order_form import OrderFormScreen
+from aliret_tui.tui.storage import StoreAccess
 from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
 from aliret_tui.tui.widgets.orders_table import OrdersTable
 
@@ -214,11 +218,37 @@ async def test_delete_asks_twice_and_cancel_keeps_the_order(make_app, store, db_
         assert not reopened.has_order("D1")
 
 
-async def test_changes_from_another_shell_appear(make_app, store, db_path):
+async def until(pilot, condition: Callable[[], bool], seconds: float) -> bool:
+    """Pause until ``condition()`` holds, for at most ``seconds``. Unlike waiting on
+    the workers, this cannot fail because the app cancelled one it no longer needs."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
+@pytest.mark.parametrize("store_delay", [0.0, 1.2], ids=["quick-store", "store-slower-than-poll"])
+async def test_changes_from_another_shell_appear(
+    make_app, store, db_path, monkeypatch, store_delay
+):
+    """The test waits on what the user sees, never on the workers. The dashboard's
+    poll runs every second, exclusively: on a busy machine a poll outlasts the second
+    and the next one cancels it, and `wait_for_complete` then raised WorkerCancelled.
+    The slow-store run makes every store call outlast the poll interval."""
     add(store, "FIRST", "Already here", delivered_on=days(-1))
+    if store_delay:
+        real_call = StoreAccess.call
+
+        def slow_call(self, action):
+            time.sleep(store_delay)
+            return real_call(self, action)
+
+        monkeypatch.setattr(StoreAccess, "call", slow_call)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot, app)
+        assert await until(pilot, lambda: app.screen.loaded, 20)
         assert table_ids(app) == ["FIRST"]
         result = subprocess.run(
             [sys.executable, "-m", "aliret_tui", "--db", str(db_path), "--today",
@@ -227,11 +257,7 @@ async def test_changes_from_another_shell_appear(make_app, store, db_path):
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-        for _ in range(30):  # the dashboard polls once a second
-            await pilot.pause(0.1)
-            await app.workers.wait_for_complete()
-            if "SECOND" in table_ids(app):
-                break
+        assert await until(pilot, lambda: "SECOND" in table_ids(app), 20)  # polled each second
         assert sorted(table_ids(app)) == ["FIRST", "SECOND"]
         assert "Added elsewhere" in screen_text(app)
 

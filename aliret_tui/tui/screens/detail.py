@@ -4,7 +4,7 @@ the timeline, the chat log and the evidence checklist."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
@@ -28,7 +29,14 @@ from aliret_tui.domain.timeline import timeline_lines, timeline_text
 from aliret_tui.domain.transcript import parse_transcript
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.domain.workflow import allowed_events
-from aliret_tui.files import FileState, file_state, fingerprint, open_with_system_viewer
+from aliret_tui.files import (
+    FileState,
+    HashingCancelled,
+    file_state,
+    fingerprint,
+    open_with_system_viewer,
+)
+from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.screens.detail_forms import (
     EVENT_BUTTON_LABELS,
     EVENT_KEYS,
@@ -42,11 +50,14 @@ from aliret_tui.tui.view import format_countdown, time_left
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import KIND_LABELS, EvidenceList
 from aliret_tui.tui.widgets.keys_footer import KeysFooter
+from aliret_tui.tui.widgets.text_view import TextView, fold, folded
+from aliret_tui.tui.widgets.virtual_list import VirtualList
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.tui.app import AliretApp
 
+POLL_SECONDS = 1.0  # outside changes show within about a second, as on the dashboard
 TABS = ("overview", "timeline", "chat", "evidence")
 # Keys that only make sense on one tab.
 TAB_ACTIONS = {
@@ -71,25 +82,85 @@ class DetailLoaded(Message):
     readiness: Readiness
     hints: list[Hint]
     origins: dict[str, tuple[str, str]]  # where imported facts came from
+    data_version: tuple[int, int]  # the store's, read before the order
 
 
 def read_order(app: AliretApp, order_id: str) -> DetailLoaded:
     """Everything the screen shows about one order (call from a thread worker)."""
 
-    def read(store: Any) -> tuple[OrderRecord, list[EventKind], dict[str, tuple[str, str]]]:
+    def read(store: Any) -> tuple[Any, ...]:
+        version = store.data_version()  # first: a change after it is seen by the next poll
         record = store.record(order_id)
         last = record.events[-1].kind if record.events else None
-        return record, allowed_events(record.order, last), store.fact_origins(order_id)
+        return version, record, allowed_events(record.order, last), store.fact_origins(order_id)
 
-    record, allowed, origins = app.db.call(read)
+    version, record, allowed, origins = app.db.call(read)
     ready = readiness(record.order.dispute, record.evidence, record.messages)
     hints = hints_for(record.order, ready, app.policy)
-    return DetailLoaded(record, allowed, ready, hints, origins)
+    return DetailLoaded(record, allowed, ready, hints, origins, version)
 
 
 @dataclass
-class FilesChecked(Message):
-    states: dict[int, FileState]
+class StoreChanged(Message):
+    """The poll saw the store's data change (here, in another screen or another process)."""
+
+    data_version: tuple[int, int]
+
+
+@dataclass
+class FileChecked(Message):
+    """One attached file's check ended (``state``), or began (None)."""
+
+    attachment_id: int
+    state: FileState | None
+
+
+class OneAtATime:
+    """Starts a thread worker when none of its kind is running; asked again while one
+    runs, it starts one more when that one ends. Nothing is cancelled on the way, so
+    nothing waiting on a worker sees WorkerCancelled, and reloads never pile up."""
+
+    def __init__(self, start: Callable[[], Worker[None]]) -> None:
+        self._start = start
+        self._running: Worker[None] | None = None
+        self._again = False
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None and not self._running.is_finished
+
+    def request(self) -> None:
+        if self.busy:
+            self._again = True
+        else:
+            self._again = False
+            self._running = self._start()
+
+    def ended(self, worker: Worker[Any]) -> None:
+        """Call with every worker whose state changed; a cancelled one is not re-run."""
+        done = worker.state in (WorkerState.SUCCESS, WorkerState.ERROR)
+        if worker is self._running and done and self._again:
+            self.request()
+
+
+class FullTextScreen(Screen[None]):
+    """A long note, or the whole timeline, in full. Only the lines on screen are
+    drawn, so it opens at once whatever the length."""
+
+    BINDINGS = [Binding("escape,v", "dismiss", "Back", id="close_full_text")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.title_text), id="title-bar")
+        yield TextView(self.text, id="full-text")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(TextView).focus()
 
 
 class DetailScreen(ReportsWorkerErrors, Screen[None]):
@@ -110,6 +181,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         Binding("f", "attach_file", "Attach file", id="attach_file"),
         Binding("n", "edit_note", "Note", id="edit_note"),
         Binding("o", "open_file", "Open file", id="open_file"),
+        Binding("v", "show_all", "Show all", id="show_all"),
     ]
 
     def __init__(self, order_id: str, preloaded: DetailLoaded | None = None):
@@ -120,6 +192,12 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         self.record: OrderRecord | None = None
         self.origins: dict[str, tuple[str, str]] = {}
         self.allowed: list[EventKind] = []
+        self.seen_data_version: tuple[int, int] | None = None
+        self._applicable_keys: tuple[bool | None, ...] = ()
+        self._attachments: list[Attachment] = []
+        self._loads = OneAtATime(self._read_order)
+        self._file_checks = OneAtATime(lambda: self._check_files(self._attachments))
+        self._polls = OneAtATime(self._reload_if_changed)
 
     @property
     def aliret(self) -> AliretApp:
@@ -128,7 +206,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
     # -- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"Order {self.order_id}"), id="title-bar")
+        yield Static(Content(f"Order {outgoing(self.order_id, one_line=True)}"), id="title-bar")
         yield Static(Content("Loading…"), id="clock-strip")
         with TabbedContent(id="tabs"):
             with (
@@ -152,6 +230,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
 
     async def on_mount(self) -> None:
         self.watch(self.app, "now", self._tick, init=False)
+        self.set_interval(POLL_SECONDS, self._polls.request)
         if self._preloaded is not None:
             await self._show(self._preloaded)
             self._preloaded = None
@@ -160,31 +239,72 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- loading -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
     def load(self) -> None:
+        """Read the order again (once more after the read under way, if there is one)."""
+        self._loads.request()
+
+    @work(thread=True, group="detail-load", exit_on_error=False)
+    def _read_order(self) -> None:
         self.post_message(read_order(self.aliret, self.order_id))
 
-    @work(thread=True, exclusive=True, group="file-check", exit_on_error=False)
+    @work(thread=True, group="detail-poll", exit_on_error=False)
+    def _reload_if_changed(self) -> None:
+        """Reload when the data changed: from another shell (`aliret-tui event`),
+        polled every second, or on another screen of this app."""
+        version = self.aliret.db.call(lambda store: store.data_version())
+        if version != self.seen_data_version:
+            self.post_message(StoreChanged(version))  # never blocks, even while quitting
+
+    @on(StoreChanged)
+    def _store_changed(self, message: StoreChanged) -> None:
+        # A read under way shows its own version; if that is older, the next poll says so.
+        if message.data_version != self.seen_data_version and not self._loads.busy:
+            self.load()
+
     def check_files(self, items: list[EvidenceItem]) -> None:
-        """Hash attached files off the event loop: missing or changed shows in red."""
-        states = {
-            attachment.id: file_state(attachment.path, attachment.size, attachment.sha256)
-            for item in items
-            for attachment in item.attachments
-            if attachment.id is not None
-        }
-        self.post_message(FilesChecked(states))
+        """Check the attached files (again after the check under way, if there is one)."""
+        self._attachments = [attachment for item in items for attachment in item.attachments]
+        self._file_checks.request()
+
+    @work(thread=True, group="file-check", exit_on_error=False)
+    def _check_files(self, attachments: list[Attachment]) -> None:
+        """Check attached files off the event loop, each shown as soon as it is done.
+        Between chunks of a file it stops if the screen has gone or the app quits,
+        so nothing ever waits on a large or slow file."""
+        worker = get_current_worker()
+        for attachment in attachments:
+            if worker.is_cancelled:
+                return
+            if attachment.id is None:
+                continue
+            self.post_message(FileChecked(attachment.id, None))
+            try:
+                state = file_state(
+                    attachment.path,
+                    attachment.size,
+                    attachment.sha256,
+                    should_stop=lambda: worker.is_cancelled,
+                )
+            except HashingCancelled:
+                return
+            self.post_message(FileChecked(attachment.id, state))
+
+    @on(Worker.StateChanged)
+    def _worker_ended(self, event: Worker.StateChanged) -> None:
+        for workers in (self._loads, self._file_checks, self._polls):
+            workers.ended(event.worker)
 
     @on(DetailLoaded)
     async def _show(self, message: DetailLoaded) -> None:
         self.record = message.record
         self.origins = message.origins
         self.allowed = message.allowed
+        self.seen_data_version = message.data_version
         order = message.record.order
         self.query_one("#title-bar", Static).update(
             Content.from_markup(
                 "[b]Order $order_id[/b]  ·  $title  ·  $store",
-                order_id=order.order_id,
+                order_id=outgoing(order.order_id, one_line=True),
                 title=order.title,
                 store=order.store or "store not recorded",
             )
@@ -204,10 +324,9 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         self.check_files(list(message.record.evidence))
         self.refresh_bindings()
 
-    @on(FilesChecked)
-    def _files_checked(self, message: FilesChecked) -> None:
-        evidence = self.query_one(EvidenceList)
-        evidence.show_items(evidence.items, message.states)
+    @on(FileChecked)
+    def _file_checked(self, message: FileChecked) -> None:
+        self.query_one(EvidenceList).show_file_state(message.attachment_id, message.state)
 
     # -- the running clock ---------------------------------------------------------
 
@@ -297,11 +416,16 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
                     )
                 )
         if order.note:
-            rows.append(("Note", order.note))
+            rows.append(("Note", "\n".join(folded(order.note))))
         width = max(len(label) for label, _ in rows)
+        new_line = "\n" + " " * (width + 2)  # a value's further lines (the note's) line up
         lines = [Content.from_markup("[b]Order[/b]")]
         lines += [
-            Content.from_markup("[dim]$label[/]  $value", label=label.ljust(width), value=value)
+            Content.from_markup(
+                "[dim]$label[/]  $value",
+                label=label.ljust(width),
+                value=value.replace("\n", new_line),
+            )
             for label, value in rows
         ]
         return Content("\n").join(lines)
@@ -358,8 +482,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         for day, what, note in timeline_lines(self.record.order, self.record.events, self.origins):
             lines.append(Content.from_markup("[b]$day[/b]  $what", day=day, what=what))
             lines.extend(
-                Content.from_markup("[dim]            $line[/]", line=line)
-                for line in note.splitlines()
+                Content.from_markup("[dim]            $line[/]", line=line) for line in folded(note)
             )
         if len(lines) == 2:
             lines.append(Content("Nothing recorded yet. Press r to record what happened."))
@@ -392,6 +515,50 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
     def _tab_changed(self) -> None:
         self.refresh_bindings()
 
+    @on(VirtualList.Highlighted)
+    def _highlight_moved(self) -> None:
+        """Open file and Show all depend on the item: the footer follows the cursor."""
+        applicable = (self.check_action("open_file", ()), self.check_action("show_all", ()))
+        if applicable != self._applicable_keys:
+            self._applicable_keys = applicable
+            self.refresh_bindings()
+
+    # -- long text -----------------------------------------------------------------
+
+    def _has_folded_text(self, tab: str) -> bool:
+        """Whether ``tab`` shows a note folded (one that v shows in full)."""
+        if self.record is None:
+            return False
+        if tab == "overview":
+            notes = [self.record.order.note]
+        elif tab == "timeline":
+            lines = timeline_lines(self.record.order, self.record.events, self.origins)
+            notes = [note for _, _, note in lines]
+        elif tab == "evidence":
+            item = self.query_one(EvidenceList).highlighted_item
+            notes = [item.note] if item is not None else []
+        else:
+            notes = []
+        return any(fold(note)[1] for note in notes)
+
+    def action_show_all(self) -> None:
+        """The folded text of this tab in full: the order's note, the whole timeline,
+        or the highlighted evidence item's note."""
+        tab = self.query_one(TabbedContent).active
+        if self.record is None or not self._has_folded_text(tab):
+            return
+        order = self.record.order
+        if tab == "timeline":
+            title = f"Timeline · order {outgoing(order.order_id, one_line=True)}"
+            text = timeline_text(order, self.record.events, self.origins)
+        elif tab == "evidence":
+            item = self.query_one(EvidenceList).highlighted_item
+            assert item is not None
+            title, text = f"Note · {item.label}", item.note
+        else:
+            title, text = f"Note · order {outgoing(order.order_id, one_line=True)}", order.note
+        self.app.push_screen(FullTextScreen(title, text))
+
     def action_record_event(self) -> None:
         if not self.allowed:
             return
@@ -421,6 +588,8 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "record_event":
             return bool(self.allowed)
+        if action == "show_all":
+            return self.is_mounted and self._has_folded_text(self.query_one(TabbedContent).active)
         tab = TAB_ACTIONS.get(action)
         if tab is None:
             return True
@@ -599,8 +768,11 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         path = Path(path_text).expanduser().resolve()
         if not path.is_file():
             raise FieldError("path", f"{path} is not a file")
+        worker = get_current_worker()
         try:
-            size, digest = fingerprint(path)
+            size, digest = fingerprint(path, should_stop=lambda: worker.is_cancelled)
+        except HashingCancelled:
+            return  # the screen went, or the app is quitting
         except OSError as error:
             raise FieldError("path", f"{path} cannot be read ({error.strerror})") from None
         attachment = Attachment(
@@ -676,6 +848,11 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         yield SystemCommand(
             "Copy timeline", "Plain text for a mediation request", self.action_copy_timeline
         )
+        if self._has_folded_text(self.query_one(TabbedContent).active):
+            yield SystemCommand(
+                "Show all", "This tab's long note, or the timeline, in full (v)",
+                self.action_show_all,
+            )  # fmt: skip
         yield SystemCommand("Add chat message", "Write or paste a message", self.action_add_message)
         yield SystemCommand(
             "Import chat transcript", "From a text file", self.action_import_transcript

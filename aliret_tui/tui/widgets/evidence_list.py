@@ -8,6 +8,7 @@ from rich.text import Text
 from aliret_tui.domain.models import EvidenceItem
 from aliret_tui.domain.vocabulary import EvidenceKind
 from aliret_tui.files import FileState
+from aliret_tui.tui.widgets.text_view import folded
 from aliret_tui.tui.widgets.virtual_list import VariableList, background_only
 
 KIND_LABELS = {
@@ -22,6 +23,9 @@ FILE_MARKS = {
     FileState.INTACT: ("✓", "unchanged since attached"),
     FileState.MISSING: ("✗", "MISSING"),
     FileState.CHANGED: ("!", "CHANGED since attached"),
+    FileState.UNREADABLE: ("?", "UNREADABLE: there, but cannot be read"),
+    FileState.SPECIAL: ("?", "NOT CHECKABLE: not a regular file"),
+    FileState.TOO_SLOW: ("?", "NOT CHECKABLE: too slow to read"),
 }
 
 
@@ -77,6 +81,17 @@ class EvidenceList(VariableList):
         self.refresh_items()
         self.refresh_bindings()
 
+    def show_file_state(self, attachment_id: int, state: FileState | None) -> None:
+        """One file's check is done (None: it is being checked again)."""
+        if state is None:
+            self.file_states.pop(attachment_id, None)
+        else:
+            self.file_states[attachment_id] = state
+        for index, item in enumerate(self.items):
+            if any(attachment.id == attachment_id for attachment in item.attachments):
+                self._built.pop(index, None)  # the item's lines, built again when painted
+        self.refresh()
+
     def build_item(self, index: int, width: int) -> list[Text]:
         item = self.items[index]
         style = self.get_component_rich_style("evidence--done" if item.done else "evidence--todo")
@@ -89,8 +104,8 @@ class EvidenceList(VariableList):
                 (f"  · {KIND_LABELS[item.kind]}{' · own item' if item.custom else ''}", meta),
             )
         ]
-        for note_line in item.note.expandtabs(4).splitlines():
-            lines.append(Text.assemble(("       note: ", meta), (note_line, meta)))
+        for note_line in folded(item.note):  # a long one folded: quick to lay out
+            lines.append(Text.assemble(("       note: ", meta), (note_line.expandtabs(4), meta)))
         for attachment in item.attachments:
             state = self.file_states.get(attachment.id or -1)
             lines.append(self._file_line(attachment.path, attachment.size, state, meta))
@@ -100,7 +115,7 @@ class EvidenceList(VariableList):
         if state is None:
             mark, words, style = "…", "checking…", meta
         else:
-            mark, words = FILE_MARKS[state]
+            mark, words = FILE_MARKS.get(state, ("?", state.value.upper()))
             good = state is FileState.INTACT
             style = self.get_component_rich_style("evidence--ok" if good else "evidence--bad")
         return Text.assemble(
