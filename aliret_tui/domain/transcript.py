@@ -5,8 +5,11 @@
     [2026-11-21 09:12] AliExpress: The seller has 5 days to respond.
 
 A line that does not start with ``[`` continues the message above it, so
-multi-line messages survive. Senders are Me, Seller or AliExpress (any case;
-Buyer and You also mean Me, Support means AliExpress).
+multi-line messages survive. A line that starts with ``[`` must be a whole
+message line: a broken one is refused, not taken as more words of the message
+above (which would give them to its sender). Senders are Me, Seller or
+AliExpress (any case; Buyer and You also mean Me, Support means AliExpress).
+Times are from the years 2000 to 2999, as every date.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ def parse_transcript(text: str, notes: TextNotes | None = None) -> list[ChatMess
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         match = _LINE.match(line)
         if match is None:
+            if line.startswith("["):
+                hint = " (indent it to keep it in the message above)" if entries else ""
+                raise FieldError(
+                    f"line {number}",
+                    f"{_shown(line)} starts with '[' but is not "
+                    f"'[YYYY-MM-DD HH:MM] Sender: text'{hint}",
+                )
             if entries:
                 entries[-1][3].append(line)
             elif line.strip():
@@ -70,3 +80,8 @@ def _timestamp(text: str, number: int) -> dt.datetime:
         raise FieldError(
             f"line {number}", f"time {text.strip()[:30]!r} is not YYYY-MM-DD HH:MM"
         ) from None
+
+
+def _shown(line: str) -> str:
+    """The start of a refused line, quoted, for the message."""
+    return repr(line if len(line) <= 40 else line[:39] + "…")

@@ -149,9 +149,42 @@ def test_a_bad_config_stops_with_the_key_named(cli, tmp_path, text, key, one_err
 
 
 def test_config_refuses_an_unknown_theme_or_key_action(cli, tmp_path, one_error_line):
-    one_error_line(cli("config", env=write_config(tmp_path, 'theme = "sparkly"\n')), "theme:")
+    env = write_config(tmp_path, 'theme = "sparkly"\n')
+    one_error_line(cli("config", env=env), "theme: unknown theme; known: ", "nord")
     env = write_config(tmp_path, '[keys]\nlaunch_rockets = "r"\n')
     one_error_line(cli("config", env=env), "keys.launch_rockets", "unknown action")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "other"),
+    [
+        ("[policy]\ninspection_window_days = 0\n", "policy.inspection_window_days", "from 1"),
+        (
+            "[policy]\nescalation_opens_day = 20\n",
+            "policy.escalation_opens_day",
+            "policy.escalation_deadline_days (15)",
+        ),
+        ("[policy]\nrefund_days = 1\n", "policy.refund_days", "policy.refund_earliest_days (3)"),
+        (
+            "[policy]\ncard_refund_business_days_min = 30\n",
+            "policy.card_refund_business_days_min",
+            "policy.card_refund_business_days_max (20)",
+        ),
+    ],
+)
+def test_contradictory_policy_rules_stop_every_command(
+    cli, tmp_path, one_error_line, text, key, other
+):
+    env = write_config(tmp_path, text)
+    for command in (("check",), ("list",), ("config",)):
+        one_error_line(cli(*command, env=env), f"{key}: ", other)
+
+
+def test_config_refuses_a_key_bound_twice(cli, tmp_path, one_error_line):
+    env = write_config(tmp_path, '[keys]\nadd = "e"\n')
+    one_error_line(cli("config", env=env), "keys.add: 'e' is already", "Edit (edit)")
+    env = write_config(tmp_path, '[keys]\nadd = "n"\nedit = "n"\n')
+    one_error_line(cli("config", env=env), "keys.edit: 'n' is already", "keys.add")
 
 
 def fake_notifier(tmp_path: Path) -> tuple[dict[str, str], Path]:

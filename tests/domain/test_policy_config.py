@@ -326,9 +326,68 @@ def test_policy_section_must_be_a_table():
 
 
 def test_zero_days_is_a_valid_rule():
-    settings_ = parse_settings({"policy": {"refund_days": 0}}, "cfg.toml")
+    settings_ = parse_settings(
+        {"policy": {"refund_days": 0, "refund_earliest_days": 0}}, "cfg.toml"
+    )
     assert settings_.policy.refund_days == 0
     assert isinstance(settings_, Settings)
+
+
+# --- rules that contradict each other (issue 12, item 15) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "key", "other"),
+    [
+        # A window of 0 days closes the day it opens.
+        ({"inspection_window_days": 0}, "policy.inspection_window_days", "from 1 to 3650"),
+        ({"local_return_window_days": 0}, "policy.local_return_window_days", "from 1 to 3650"),
+        # Escalation opens after its deadline: the key the file sets is named, and the other.
+        ({"escalation_opens_day": 16}, "policy.escalation_opens_day", "escalation_deadline_days"),
+        ({"escalation_deadline_days": 3}, "policy.escalation_deadline_days", "escalation_opens_"),
+        (
+            {"escalation_opens_day": 10, "escalation_deadline_days": 5},
+            "policy.escalation_opens_day",
+            "policy.escalation_deadline_days (5)",
+        ),
+        # A minimum above its maximum.
+        ({"refund_earliest_days": 8}, "policy.refund_earliest_days", "policy.refund_days (7)"),
+        ({"refund_days": 2}, "policy.refund_days", "policy.refund_earliest_days (3)"),
+        (
+            {"card_refund_business_days_min": 21},
+            "policy.card_refund_business_days_min",
+            "policy.card_refund_business_days_max (20)",
+        ),
+        (
+            {"card_refund_business_days_min": 10, "card_refund_business_days_max": 5},
+            "policy.card_refund_business_days_min",
+            "policy.card_refund_business_days_max (5)",
+        ),
+    ],
+)
+def test_contradictory_rules_are_refused_naming_the_key(policy, key, other):
+    with pytest.raises(ConfigError) as refused:
+        parse_settings({"policy": policy}, "cfg.toml")
+    assert refused.value.key == key
+    assert str(refused.value).startswith(f"cfg.toml: {key}: ")
+    assert other in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"inspection_window_days": 1, "local_return_window_days": 1},
+        {"escalation_opens_day": 15},  # on the deadline itself
+        {"escalation_opens_day": 0, "escalation_deadline_days": 0},
+        {"refund_earliest_days": 7, "refund_days": 7},
+        {"card_refund_business_days_min": 5, "card_refund_business_days_max": 5},
+        {"refund_days": 30, "refund_earliest_days": 30, "escalation_deadline_days": 30},
+    ],
+)
+def test_rules_that_agree_are_accepted(policy):
+    settings_ = parse_settings({"policy": policy}, "cfg.toml")
+    for name, value in policy.items():
+        assert getattr(settings_.policy, name) == value
 
 
 @settings(max_examples=100, deadline=None)
@@ -340,7 +399,13 @@ def test_zero_days_is_a_valid_rule():
     since=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31)),
 )
 def test_any_valid_day_override_moves_its_clock(rule, days, since):
-    policy = parse_settings({"policy": {rule: days}}, "cfg.toml").policy
+    # The rule's lower companion moves with it, or a short deadline contradicts it.
+    companion = {
+        "escalation_deadline_days": "escalation_opens_day",
+        "refund_days": "refund_earliest_days",
+    }.get(rule)
+    overrides = {rule: days} if companion is None else {rule: days, companion: 0}
+    policy = parse_settings({"policy": overrides}, "cfg.toml").policy
     state = {
         "seller_response_days": S.AWAITING_SELLER,
         "escalation_deadline_days": S.SELLER_REFUSED,

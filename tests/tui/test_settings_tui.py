@@ -5,10 +5,12 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
 from support.tui import FROZEN, add, days, screen_text, settle
 
-from aliret_tui.config import load_settings, parse_settings
+from aliret_tui.config import ConfigError, load_settings, parse_settings
 from aliret_tui.tui.app import AliretApp
+from aliret_tui.tui.keys import checked_keymap, remappable_ids
 from aliret_tui.tui.screens.order_form import OrderFormScreen
 from aliret_tui.tui.view import Urgency
 from aliret_tui.tui.widgets.orders_table import OrdersTable
@@ -53,3 +55,86 @@ async def test_urgency_thresholds_colour_the_rows(db_path, store):
         await settle(pilot, app)
         row = app.screen.query_one(OrdersTable).rows[0]
         assert row.days_left == 3 and row.urgency is Urgency.CRITICAL
+
+
+# -- [keys]: one action per key on each screen (issue 12, item 15) ----------------------------
+
+
+def keymap_of(text: str) -> dict[str, str]:
+    return checked_keymap(parse_settings(tomllib.loads(text), "config.toml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "fragments"),
+    [
+        # A default key of another action on the same screen: add = "e" hid Edit.
+        ('[keys]\nadd = "e"\n', "keys.add", ("'e'", "Edit (edit)", "the dashboard")),
+        ('[keys]\nadd = "q"\n', "keys.add", ("'q'", "Quit (quit)", "the dashboard")),
+        ('[keys]\nsort = "S"\n', "keys.sort", ("'S'", "(reverse_sort)", "the dashboard")),
+        ('[keys]\nadd = "tab"\n', "keys.add", ("'tab'", "app.focus_next", "the dashboard")),
+        ('[keys]\nadd_evidence = "g"\n', "keys.add_evidence", ("(first)", "the order screen")),
+        # The app's keys work on every screen, dialogs included.
+        ('[keys]\nquit = "y"\n', "keys.quit", ("'y'", "the ConfirmScreen")),
+        ('[keys]\nhelp = "escape"\n', "keys.help", ("'escape'", "(clear_search)")),
+        # Two remapped actions on one key: both are named.
+        ('[keys]\nadd = "n"\nedit = "n"\n', "keys.edit", ("'n'", "keys.add", "the dashboard")),
+        ('[keys]\nadd = "n,w"\nedit = "w"\n', "keys.edit", ("'w'", "keys.add")),
+        ('[keys]\nedit = "a"\nadd = "a"\n', "keys.add", ("'a'", "keys.edit")),  # a: add's own
+    ],
+)
+def test_a_key_bound_twice_on_one_screen_is_refused(text, key, fragments):
+    with pytest.raises(ConfigError) as refused:
+        keymap_of(text)
+    assert refused.value.key == key
+    message = str(refused.value)
+    assert message.startswith(f"config.toml: {key}: ")
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[keys]\nadd = "n"\n',  # free on the dashboard ("n" is Note on the order screen only)
+        '[keys]\nadd = "e"\nedit = "a"\n',  # swapped: each key still does one thing
+        '[keys]\nquit = "ctrl+q"\n',  # what ctrl+q already does
+        '[keys]\nquit = "q"\n',  # its own default, though q closes the help screen
+        '[keys]\nadd = "n,n"\n',
+        '[keys]\nup = "w"\nfirst = "up"\n',  # "up" was freed first
+    ],
+)
+def test_keys_that_clash_with_nothing_are_accepted(text):
+    assert keymap_of(text) == parse_settings(tomllib.loads(text), "config.toml").keys
+
+
+def test_every_remappable_action_keeps_its_default_key_without_a_clash():
+    """The defaults themselves are one action per key, so giving every action its
+    own default key back is accepted."""
+    from aliret_tui.tui.keys import _default_bindings, _screens
+
+    defaults = {}
+    for owners in _screens().values():
+        for owner in owners:
+            for binding in _default_bindings(owner):
+                if binding.id:
+                    defaults.setdefault(binding.id, []).append(binding.key)
+    assert set(defaults) == set(remappable_ids())
+    keymap = {action: ",".join(dict.fromkeys(keys)) for action, keys in defaults.items()}
+    assert checked_keymap(parse_settings({"keys": keymap}, "config.toml")) == keymap
+
+
+async def test_swapped_keys_each_do_their_own_action(db_path, store):
+    add(store, "A1", "Lamp", delivered_on=days(-3))
+    app = app_with(db_path, '[keys]\nadd = "e"\nedit = "a"\n')
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderFormScreen)
+        assert app.screen.editing is None  # e adds
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderFormScreen)
+        assert app.screen.editing is not None and app.screen.editing.order_id == "A1"  # a edits

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from aliret_tui.domain.fields import (
@@ -29,6 +31,7 @@ CSV_LABEL = "aliret-tui CSV"
 JSON_LABEL = "aliret-tui JSON export"
 _TOP_LEVEL_KEYS = {"format", "version", "orders"}
 PROGRESS_EVERY = 500
+MAX_CSV_CELL = 4 * MAX_LONG_TEXT  # characters in one cell of our CSV
 
 
 # -- CSV -------------------------------------------------------------------------
@@ -48,47 +51,76 @@ def _is_own_csv(raw: RawInput) -> bool:
 
 def parse_own_csv(raw: RawInput, context: ParseContext) -> Parsed:
     text = raw.text or ""
-    csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_LONG_TEXT))
+    # No cell can outgrow the text: the csv module's own limit never stops a read
+    # halfway (naming the wrong line); cells are measured below, naming their column.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = [name.strip() for name in next(reader, [])]
     except csv.Error as error:
-        raise ImportRefused(raw.name, "line 1", f"not valid CSV ({error})") from None
-    _check_header(raw.name, header)
+        raise _syntax_refusal(text, [], 1, 1, error) from None
+    _check_cell_lengths([], header, "header", 1)
+    _check_header(raw.name, header, lines=reader.line_num)
     parsed = Parsed()
     seen: dict[str, int] = {}
-    try:
-        # Rows count records, the header being row 1: a cell may hold line breaks.
-        for row, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header):
-                raise ImportRefused(f"row {row}", "", "has more cells than the header")
-            values = {
-                name: restore_formula(cell)
-                for name, cell in zip(header, cells, strict=False)
-                if name in CSV_COLUMNS and cell != ""
-            }
-            order_id = values.pop("order_id", "")
-            if order_id in seen:
-                raise ImportRefused(
-                    f"row {row}",
-                    "order_id",
-                    f"{order_id[:30]!r} is already on row {seen[order_id]}",
-                )
-            seen[order_id] = row
-            parsed.orders.append(IncomingOrder(order_id, f"row {row}", **values))
-    except csv.Error as error:
-        raise ImportRefused(
-            f"line {reader.line_num}", "", f"not valid CSV ({_csv_reason(error)})"
-        ) from None
+    for row, line, cells in _records(reader, text, header):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise ImportRefused(f"row {row}", "", "has more cells than the header")
+        _check_cell_lengths(header, cells, f"row {row}", line)
+        values = {
+            name: restore_formula(cell)
+            for name, cell in zip(header, cells, strict=False)
+            if name in CSV_COLUMNS and cell != ""
+        }
+        order_id = values.pop("order_id", "")
+        if order_id in seen:
+            raise ImportRefused(
+                f"row {row}",
+                "order_id",
+                f"{order_id[:30]!r} is already on row {seen[order_id]}",
+            )
+        seen[order_id] = row
+        parsed.orders.append(IncomingOrder(order_id, f"row {row}", **values))
     return parsed
 
 
-def _check_header(name: str, header: list[str]) -> None:
+def _records(
+    reader: Any,  # a csv.reader
+    text: str,
+    header: list[str],
+) -> Iterator[tuple[int, int, list[str]]]:
+    """(row, line, cells) for each record after the header. Rows count records,
+    the header being row 1; lines count lines, as a cell may hold line breaks."""
+    row = 1
+    while True:
+        row, line = row + 1, reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _syntax_refusal(text, header, row, line, error) from None
+        yield row, line, cells
+
+
+def _check_header(name: str, header: list[str], lines: int) -> None:
+    """The header (read from ``lines`` lines): each column once, the required ones there."""
+    if lines > 1:  # a header cell with a line break: a quote in it is never closed
+        column = next(index for index, cell in enumerate(header) if "\n" in cell or "\r" in cell)
+        raise ImportRefused(
+            "header (line 1)",
+            f"column {column + 1}",
+            f"the cell {_start_of(header[column])} opens a quote that is not closed on line 1",
+        )
     duplicates = sorted({column for column in header if header.count(column) > 1})
     if duplicates:
-        raise ImportRefused(name, "header", f"column {duplicates[0]!r} appears twice (line 1)")
+        first = duplicates[0]
+        places = " and ".join(str(index + 1) for index, c in enumerate(header) if c == first)
+        raise ImportRefused(
+            name, "header", f"column {_start_of(first)} appears twice (columns {places} of line 1)"
+        )
     missing = [column for column in REQUIRED_CSV_COLUMNS if column not in header]
     if missing:
         raise ImportRefused(name, "header", f"missing column {', '.join(missing)} (line 1)")
@@ -100,13 +132,75 @@ def _check_header(name: str, header: list[str]) -> None:
         )
 
 
-def _csv_reason(error: csv.Error) -> str:
-    text = str(error)
-    if "field larger than field limit" in text:
-        return f"a cell is longer than {4 * MAX_LONG_TEXT:,} characters"
-    if "EOF" in text or "unexpected end of data" in text:
-        return "a quote is opened and never closed"
-    return text
+def _check_cell_lengths(header: list[str], cells: list[str], row: str, line: int) -> None:
+    for index, cell in enumerate(cells):
+        if len(cell) > MAX_CSV_CELL:
+            raise ImportRefused(
+                f"{row} (line {line})",
+                _column_name(header, index),
+                f"the cell is {len(cell):,} characters long (at most {MAX_CSV_CELL:,})",
+            )
+
+
+def _syntax_refusal(
+    text: str, header: list[str], row: int, line: int, error: csv.Error
+) -> ImportRefused:
+    """What the csv module refused in the record of ``row`` (starting on ``line``),
+    said with the cell's column and the line the cell starts on."""
+    problem = _syntax_problem(text, line)
+    if problem is None:
+        return ImportRefused(f"row {row} (line {line})", "", f"not valid CSV ({error})")
+    column, cell_line, message = problem
+    where = "header" if row == 1 else f"row {row}"
+    return ImportRefused(f"{where} (line {cell_line})", _column_name(header, column), message)
+
+
+def _syntax_problem(text: str, line: int) -> tuple[int, int, str] | None:
+    """(index of the cell, the line it starts on, what is wrong) for the record that
+    starts on ``line``, read as the csv module reads it (a quote only opens a cell
+    at its start; ``""`` is a quote inside a quoted cell); None if it finds nothing."""
+    record = "".join(itertools.islice(io.StringIO(text), line - 1, None))
+    column, cell_line, current, state = 0, line, line, "start"
+    for index, char in enumerate(record):
+        if state == "quoted":
+            state = "closed" if char == '"' else "quoted"
+        elif char == "\r" and record[index + 1 : index + 2] not in ("\n", ""):
+            return (
+                column,
+                cell_line,
+                "a carriage return (\\r) without a line feed breaks this cell; save the file "
+                "with ordinary line ends",
+            )
+        elif char in "\r\n":
+            break  # the record ends, its quotes all closed
+        elif char == ",":
+            column, state = column + 1, "start"
+        elif state == "start":
+            cell_line, state = current, "quoted" if char == '"' else "plain"
+        elif state == "closed":
+            if char != '"':
+                return (
+                    column,
+                    cell_line,
+                    f"the quoted cell is closed on line {current} and then goes on with "
+                    f'{char!r}; write a quote inside a quoted cell as two quotes ("")',
+                )
+            state = "quoted"
+        if char == "\n":
+            current += 1
+    if state == "quoted":
+        return column, cell_line, "a quote opens this cell and is never closed"
+    return None
+
+
+def _column_name(header: list[str], index: int) -> str:
+    """A cell's column by its header name, or by its place where there is none."""
+    return header[index] if index < len(header) else f"column {index + 1}"
+
+
+def _start_of(cell: str) -> str:
+    """A cell quoted for a message, long ones cut short."""
+    return repr(cell if len(cell) <= 30 else cell[:29] + "…")
 
 
 # -- JSON ------------------------------------------------------------------------
