@@ -79,7 +79,7 @@ def fill(path: Path, count: int, seed: int = 7) -> None:
         )
         chatty = next(order for order in orders if order.order_id == CHATTY_ORDER)
         store.insert_evidence(chatty.order_id, checklist_for(Reason.WRONG_SIZE))
-        store._insert_messages(chatty.order_id, _chat(rng))
+        store.insert_messages(chatty.order_id, _chat(rng))
 
 
 def _pick(mix: tuple[tuple[float, OrderState], ...], rng: random.Random) -> OrderState:
