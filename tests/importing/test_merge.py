@@ -532,7 +532,7 @@ def test_a_failure_while_applying_writes_nothing(store, monkeypatch):
     before = file_bytes(store.path)
     dump_before = dump_database(store.path)
     calls = []
-    real = imports._record_sources
+    real = imports._store_lines
 
     def fail_on_the_second(target, order_plan):
         calls.append(order_plan.order_id)
@@ -540,7 +540,7 @@ def test_a_failure_while_applying_writes_nothing(store, monkeypatch):
         if len(calls) == 2:
             raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(imports, "_record_sources", fail_on_the_second)
+    monkeypatch.setattr(imports, "_store_lines", fail_on_the_second)
     incoming = outside(
         aliexpress("8175000000000601", title="New", price=Decimal("1"), currency="USD"),
         aliexpress(
