@@ -51,7 +51,8 @@ def _with_todays_backup_taken(db: Path) -> None:
                     "--currency", "USD", today="2026-03-09")  # fmt: skip
     recorded = run_cli(db, "event", "OLD", "delivered", "--on", "2026-03-09")  # takes a backup
     assert (added.code, recorded.code) == (0, 0), (added.err, recorded.err)
-    assert [path.name for path in (db.parent / "backups").iterdir()] == [f"daily-2026-03-10-c2-{db.name}"]
+    backups = [path.name for path in (db.parent / "backups").iterdir()]
+    assert backups == [f"daily-2026-03-10-c2-{db.name}"]
 
 
 def test_two_processes_writing_at_once_lose_nothing_and_never_see_busy(tmp_path):

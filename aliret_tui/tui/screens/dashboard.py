@@ -20,7 +20,6 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from aliret_tui.sanitize import outgoing
-from aliret_tui.store.csv_columns import REQUIRED_CSV_COLUMNS
 from aliret_tui.tui.memory import tidy_memory
 from aliret_tui.tui.view import (
     URGENCY_SORT,
@@ -50,12 +49,11 @@ BACKUP_FAILED = ("⚠ daily backup failed", "bold $text-error")  # first on the 
 NO_ORDERS_MESSAGE = (
     "No orders yet.",
     "",
-    "Press a to add your first order,",
-    "or import a spreadsheet from the shell:",
-    "aliret-tui import orders.csv",
+    "Press p to paste an order page you copied from AliExpress,",
+    "i to import a file (exporters' CSV or JSON, emails, your data export),",
+    "or a to type one in.",
     "",
-    "CSV columns: " + ",".join(REQUIRED_CSV_COLUMNS) + ",…",
-    "(see the README for all of them)",
+    "From the shell: aliret-tui import FILE… (the README lists the formats)",
 )
 
 
