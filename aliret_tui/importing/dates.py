@@ -12,9 +12,22 @@ import datetime as dt
 import re
 import unicodedata
 
+from aliret_tui.importing.incoming import ImportRefused
+
 
 class DateUnreadable(ValueError):
     pass
+
+
+def read_date(where: str, field: str, text: str | None) -> dt.date | None:
+    """``parse_date`` for a file's value: None when the source has none, and a
+    refusal that names the place and the field when it cannot be read."""
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except DateUnreadable as error:
+        raise ImportRefused(where, field, str(error)) from None
 
 
 def _month_names() -> dict[str, int]:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from aliret_tui.domain.iso import CURRENCIES, minor_units
+from aliret_tui.importing.incoming import ImportRefused
 
 
 class Money(NamedTuple):
@@ -19,6 +20,15 @@ class Money(NamedTuple):
 
 class MoneyUnreadable(ValueError):
     pass
+
+
+def read_money(where: str, field: str, text: str, currency: str | None = None) -> Money:
+    """``parse_money`` for a file's value, with a refusal that names the place and
+    the field."""
+    try:
+        return parse_money(text, currency)
+    except MoneyUnreadable as error:
+        raise ImportRefused(where, field, str(error)) from None
 
 
 # Longest first, so "US $" wins over "$" and "R$" over "$".

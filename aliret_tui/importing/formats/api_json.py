@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aliret_tui.importing.dates import DateUnreadable, parse_date
+from aliret_tui.importing.dates import read_date
 from aliret_tui.importing.formats import Format, ParseContext
 from aliret_tui.importing.incoming import (
     ImportRefused,
@@ -28,7 +28,7 @@ from aliret_tui.importing.incoming import (
     Parsed,
     Status,
 )
-from aliret_tui.importing.money import Money, MoneyUnreadable, parse_money
+from aliret_tui.importing.money import Money, read_money
 from aliret_tui.importing.reading import RawInput, parse_json
 from aliret_tui.importing.statuses import parse_status
 
@@ -536,23 +536,13 @@ def _price(
     """The first of ``keys`` that holds a price (the split form comes first)."""
     for key in keys:
         text = _text(fields.get(key), where, name)
-        if text is None:
-            continue
-        try:
-            return parse_money(text, currency)
-        except MoneyUnreadable as error:
-            raise ImportRefused(where, name, str(error)) from None
+        if text is not None:
+            return read_money(where, name, text, currency)
     return None
 
 
 def _date(value: Any, where: str, name: str) -> dt.date | None:
-    text = _text(value, where, name)
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except DateUnreadable as error:
-        raise ImportRefused(where, name, str(error)) from None
+    return read_date(where, name, _text(value, where, name))
 
 
 def _status(value: Any, where: str) -> Status | None:

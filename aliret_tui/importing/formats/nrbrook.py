@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from aliret_tui.importing.dates import DateUnreadable, parse_date
+from aliret_tui.importing.dates import read_date
 from aliret_tui.importing.formats import Format, ParseContext
 from aliret_tui.importing.formats.api_json import (
     add_missing_facts,
@@ -23,7 +23,7 @@ from aliret_tui.importing.formats.api_json import (
     orders_from_api_document,
 )
 from aliret_tui.importing.incoming import ImportRefused, IncomingOrder, Parsed, Status
-from aliret_tui.importing.money import MoneyUnreadable, parse_money
+from aliret_tui.importing.money import read_money
 from aliret_tui.importing.reading import MAX_BYTES, RawInput, parse_json
 from aliret_tui.importing.statuses import parse_status
 
@@ -110,10 +110,7 @@ def _order_from_columns(row: dict[str, str], order_id: str, where: str) -> Incom
     total = _cell(row, "total_price_text")
     price = None
     if total is not None:
-        try:
-            money = parse_money(total, currency)
-        except MoneyUnreadable as error:
-            raise ImportRefused(where, "total_price_text", str(error)) from None
+        money = read_money(where, "total_price_text", total, currency)
         price, currency = money.amount, currency or money.currency
     return IncomingOrder(
         order_id=order_id,
@@ -202,13 +199,7 @@ def _json_cell(row: dict[str, str], column: str, where: str) -> Any:
 
 
 def _date(row: dict[str, str], column: str, where: str) -> dt.date | None:
-    text = _cell(row, column)
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except DateUnreadable as error:
-        raise ImportRefused(where, column, str(error)) from None
+    return read_date(where, column, _cell(row, column))
 
 
 def _status(row: dict[str, str], where: str) -> Status | None:

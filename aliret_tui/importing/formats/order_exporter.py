@@ -17,15 +17,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from aliret_tui.importing.dates import read_date
 from aliret_tui.importing.formats import Format, ParseContext
-from aliret_tui.importing.formats.shopper_inventory import (
-    csv_header_is,
-    csv_rows,
-    read_date,
-    read_money,
-    read_status,
-)
+from aliret_tui.importing.formats.shopper_inventory import csv_header_is, csv_rows, read_status
 from aliret_tui.importing.incoming import ImportRefused, IncomingOrder, Parsed, Skipped
+from aliret_tui.importing.money import read_money
 from aliret_tui.importing.reading import RawInput
 
 CSV_HEADER = (

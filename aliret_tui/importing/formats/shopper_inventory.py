@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from aliret_tui.importing.dates import DateUnreadable, parse_date
+from aliret_tui.importing.dates import read_date
 from aliret_tui.importing.formats import Format, ParseContext
 from aliret_tui.importing.incoming import (
     ImportRefused,
@@ -26,7 +26,7 @@ from aliret_tui.importing.incoming import (
     Skipped,
     Status,
 )
-from aliret_tui.importing.money import Money, MoneyUnreadable, parse_money
+from aliret_tui.importing.money import read_money
 from aliret_tui.importing.reading import RawInput
 from aliret_tui.importing.statuses import parse_status
 
@@ -243,14 +243,6 @@ def read_unit_price(
     return preferred.amount, next(iter(currencies), None)
 
 
-def read_money(where: str, field: str, text: str, currency: str | None) -> Money:
-    """``parse_money``, with a refusal that names the place and the field."""
-    try:
-        return parse_money(text, currency)
-    except MoneyUnreadable as error:
-        raise ImportRefused(where, field, str(error)) from None
-
-
 def read_quantity(where: str, field: str, value: object) -> int:
     """A whole number of pieces, at least 1; empty means 1 (as the extension writes it)."""
     if value is None or value == "":
@@ -261,15 +253,6 @@ def read_quantity(where: str, field: str, value: object) -> int:
     if not text.isdecimal() or int(text) < 1:
         raise ImportRefused(where, field, f"{_shown(text)} is not a number of pieces")
     return int(text)
-
-
-def read_date(where: str, field: str, text: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except DateUnreadable as error:
-        raise ImportRefused(where, field, str(error)) from None
 
 
 def read_status(where: str, field: str, text: str) -> Status | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from aliret_tui.importing.dates import DateUnreadable, parse_date
+from aliret_tui.importing.dates import read_date
 from aliret_tui.importing.formats import Format, ParseContext
 from aliret_tui.importing.incoming import (
     ImportRefused,
@@ -304,10 +304,7 @@ def _date(where: str, field: str, value: Any) -> dt.date | None:
         return None
     if not isinstance(value, str):
         raise ImportRefused(where, field, f"{text[:40]!r} is not a date")
-    try:
-        return parse_date(text)
-    except DateUnreadable as error:
-        raise ImportRefused(where, field, str(error)) from None
+    return read_date(where, field, text)
 
 
 def _yes_no(where: str, field: str, value: Any) -> bool | None:
