@@ -188,6 +188,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot write ({_describe(error, self.path)})") from None
         try:
             yield
+            conn.execute("COMMIT")
         except sqlite3.Error as error:
             # SQLite may have rolled back already (a full disk): say what went wrong,
             # not that there was nothing left to roll back.
@@ -200,14 +201,6 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(
-                f"{self.path}: the change was not saved ({_describe(error, self.path)})"
-            ) from None
 
     def _migrate(self) -> None:
         """Bring the schema up to date, after a backup; one process at a time."""
