@@ -1,3 +1,3 @@
-from aliret_tui.cli.main import main
+from aliret_tui.main import main
 
 raise SystemExit(main())

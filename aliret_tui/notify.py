@@ -11,9 +11,9 @@ import shutil
 import subprocess
 import sys
 
-from aliret_tui.cli.output import shorten
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.sanitize import outgoing
+from aliret_tui.terminal_cells import shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from aliret_tui.cli.output import cells, echo, echo_json, pad, shorten
+from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.errors import UserError
 from aliret_tui.store.backup_status import failure_message, last_failure
 from aliret_tui.store.due import DueItem, due_items, open_readonly
+from aliret_tui.terminal_cells import cells, pad, shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
-    from aliret_tui.cli.main import Context
+    from aliret_tui.runtime.context import Context
 
 MAX_DAYS = 3650
 TITLE_WIDTH = 36

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aliret_tui import paths
-from aliret_tui.cli.main import Context
-from aliret_tui.cli.output import cells, echo, echo_json, pad, shorten
+from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import EventInput, Order, OrderFacts, parse
 from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
 from aliret_tui.files import write_private_file
+from aliret_tui.runtime.context import Context
 from aliret_tui.sanitize import outgoing
-from aliret_tui.store import transfer
 from aliret_tui.store.backup import stamp
 from aliret_tui.store.store import Store, StoreError, UpgradeNeeded
+from aliret_tui.terminal_cells import cells, pad, shorten
+from aliret_tui.transfer.documents import export_csv, export_json, facts_to_csv_row
 
 if TYPE_CHECKING:
     from aliret_tui.importing.batch import ImportBatch
@@ -319,12 +320,12 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
     today = context.time.today()
     with open_store(context, readonly=True) as store:
         if args.format == "json":
-            text = transfer.export_json(store.all_records())
+            text = export_json(store.all_records())
         else:
             orders = store.list_orders(include_archived=True)
-            text = transfer.export_csv(
+            text = export_csv(
                 {
-                    **transfer.facts_to_csv_row(order),
+                    **facts_to_csv_row(order),
                     "state": order.state.value,
                     "next_deadline": order_summary(order, store.policy, today)["deadline"],
                 }
@@ -367,18 +368,20 @@ def run_ics(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_config(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui.tui.app import check_theme
-    from aliret_tui.tui.keys import checked_keymap, remappable_ids
+    from aliret_tui.runtime.keymap import checked_keymap, remappable_ids
+    from aliret_tui.runtime.themes import check_theme
 
     settings = context.settings()
     check_theme(settings)
-    checked_keymap(settings)
+    checked_keymap(settings, context.read_key_table)
     echo(f"# {paths.config_path()} " + ("" if settings.path and Path(settings.path).exists()
                                           else "(not there yet: all defaults)"))  # fmt: skip
     for key, value in settings.items():
         where = "default" if settings.origin(key) == "default" else "config.toml"
         echo(f"{key} = {_toml_value(value)}".ljust(52) + f"  # {where}")
-    echo(f"# keys you can remap under [keys]: {', '.join(remappable_ids())}")
+    echo(
+        f"# keys you can remap under [keys]: {', '.join(remappable_ids(context.read_key_table()))}"
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``aliret-tui``: the command line. With no command it opens the dashboard.
+"""The command line: reading the arguments, and running a command.
 
 Only the standard library is imported here. Each command imports what it
 needs when it runs, so ``aliret-tui check`` never loads textual, rich,
@@ -10,39 +10,15 @@ from __future__ import annotations
 import sys
 from types import SimpleNamespace
 
-from aliret_tui.cli.output import echo_error
-from aliret_tui.errors import UserError
 from aliret_tui.sanitize import outgoing
-from aliret_tui.timesource import TimeSource, parse_iso_date
+from aliret_tui.timesource import parse_iso_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Sequence
     from typing import TextIO
 
-PROG = "aliret-tui"
-
-
-class Context:
-    """What every command needs: where the data is and what day it is."""
-
-    def __init__(self, db_file: str, time: TimeSource, demo: bool = False):
-        self.db_file = db_file
-        self.time = time
-        self.demo = demo
-
-    @property
-    def db_path(self):  # -> pathlib.Path
-        from pathlib import Path
-
-        return Path(self.db_file)
-
-    def settings(self):  # -> config.Settings
-        from aliret_tui import paths
-        from aliret_tui.config import load_settings
-
-        return load_settings(paths.config_file())
+    from aliret_tui.runtime.context import Context
 
 
 def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
@@ -81,34 +57,15 @@ def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**values) if values["command"] == "check" else None
 
 
-def _context(args: argparse.Namespace | SimpleNamespace) -> Context:
-    from aliret_tui import paths
-
-    today = getattr(args, "today", None)
-    time = TimeSource(today_override=today)
-    if args.demo:
-        from aliret_tui.demo import demo_database
-
-        return Context(str(demo_database(time)), time, demo=True)
-    return Context(paths.database_file(args.db), time)
-
-
-def _handler(name: str | None) -> Callable[[argparse.Namespace, Context], int]:
-    if name == "check":
+def run_command(args: argparse.Namespace | SimpleNamespace, context: Context) -> int:
+    """Run the command named in ``args``, each importing only what it needs."""
+    if args.command == "check":
         from aliret_tui.cli.check import run_check
 
-        return run_check
-    if name is None:
-        return _run_dashboard  # not via commands, which imports the whole store
+        return run_check(args, context)
     from aliret_tui.cli import commands
 
-    return getattr(commands, f"run_{name}")
-
-
-def _run_dashboard(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui.tui.app import run_app
-
-    return run_app(context)
+    return getattr(commands, f"run_{args.command}")(args, context)
 
 
 class _SafeStderr:
@@ -125,7 +82,8 @@ class _SafeStderr:
         self.stream.flush()
 
 
-def _parse_arguments(arguments: list[str]) -> argparse.Namespace:
+def parse_arguments(arguments: list[str]) -> argparse.Namespace:
+    """The full grammar, for everything ``parse_plain_check`` leaves."""
     from aliret_tui.cli.parser import build_parser
 
     real_stderr = sys.stderr
@@ -134,25 +92,3 @@ def _parse_arguments(arguments: list[str]) -> argparse.Namespace:
         return build_parser().parse_args(arguments)
     finally:
         sys.stderr = real_stderr
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = sys.argv[1:] if argv is None else list(argv)
-    args = parse_plain_check(arguments)
-    if args is None:
-        args = _parse_arguments(arguments)
-    try:
-        context = _context(args)
-        return _handler(args.command)(args, context)
-    except UserError as error:
-        echo_error(f"{PROG}: error: {error}")
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); not an error
-        return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

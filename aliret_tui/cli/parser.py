@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from aliret_tui import __version__
-from aliret_tui.cli.main import PROG
+from aliret_tui import PROG, __version__
 from aliret_tui.domain.vocabulary import EventKind, Reason, names
 from aliret_tui.timesource import parse_iso_date
 

@@ -149,7 +149,7 @@ def _merge(
 
 
 def same_record(stored: OrderRecord, incoming: OrderRecord) -> bool:
-    from aliret_tui.store.transfer import record_to_json
+    from aliret_tui.transfer.documents import record_to_json
 
     return record_to_json(stored) == record_to_json(incoming)
 

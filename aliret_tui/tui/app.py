@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,14 +13,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from aliret_tui.config import ConfigError, Settings
+from aliret_tui.config import Settings
 from aliret_tui.errors import UserError
 from aliret_tui.timesource import TimeSource
 from aliret_tui.tui.storage import StoreAccess
 from aliret_tui.tui.view import OrderRow, UrgencyThresholds, build_rows
-
-if TYPE_CHECKING:
-    from aliret_tui.cli.main import Context
 
 TICK_SECONDS = 1.0
 
@@ -81,11 +78,10 @@ class AliretApp(App[int]):
         return self.settings.policy
 
     def on_mount(self) -> None:
-        from aliret_tui.tui.keys import checked_keymap
         from aliret_tui.tui.screens.dashboard import DashboardScreen
 
         self.theme = self.settings.theme
-        self.set_keymap(checked_keymap(self.settings))
+        self.set_keymap(dict(self.settings.keys))  # checked by tui.launch
         self.watch(self, "theme", self._theme_chosen, init=False)
         self.push_screen(DashboardScreen())
         if not self.time.is_frozen:
@@ -158,30 +154,3 @@ def _shown_path(path: Path) -> str:
         return "~/" + str(path.resolve().relative_to(Path.home()))
     except ValueError:
         return str(path)
-
-
-def check_theme(settings: Settings) -> None:
-    """Refuse an unknown theme before the screen is taken over."""
-    from textual.theme import BUILTIN_THEMES
-
-    if settings.theme not in BUILTIN_THEMES:
-        known = ", ".join(sorted(BUILTIN_THEMES))
-        raise ConfigError(settings.path or "config.toml", "theme", f"unknown theme; known: {known}")
-
-
-def run_app(context: Context) -> int:
-    from aliret_tui import paths
-    from aliret_tui.tui.keys import checked_keymap
-
-    settings = context.settings()
-    check_theme(settings)
-    checked_keymap(settings)
-    app = AliretApp.with_first_rows(
-        db_path=context.db_path,
-        time=context.time,
-        settings=settings,
-        demo=context.demo,
-        remember_theme_in=paths.config_path(),
-    )
-    app.run()
-    return app.return_code or 0

@@ -178,7 +178,7 @@ HEAVY = ("textual", "rich", "pydantic", "pydantic_core", "sqlite_utils")
 PROBE = textwrap.dedent(
     """
     import json, sys
-    from aliret_tui.cli.main import main
+    from aliret_tui.main import main
     code = main(sys.argv[1:])
     heavy = sorted(
         name for name in sys.modules

@@ -25,7 +25,7 @@ for module in pkgutil.walk_packages(aliret_tui.__path__, "aliret_tui."):
 for name in ("encodings.idna", "encodings.utf_8_sig", "json", "csv", "tomllib", "unicodedata"):
     importlib.import_module(name)
 
-from aliret_tui.cli.main import main  # noqa: E402
+from aliret_tui.main import main  # noqa: E402
 
 if os.geteuid() == 0:
     try:

@@ -38,9 +38,9 @@ from aliret_tui.domain.models import OrderFacts, parse
 from aliret_tui.files import FileState, file_state, fingerprint
 from aliret_tui.store.schema import migrations
 from aliret_tui.store.store import Store
-from aliret_tui.store.transfer import export_json
 from aliret_tui.store.version import SCHEMA_VERSION
 from aliret_tui.timesource import TimeSource
+from aliret_tui.transfer.documents import export_json
 from aliret_tui.tui.widgets.evidence_list import FILE_MARKS
 
 ADD = ("add", "N1", "--title", "New", "--price", "1", "--currency", "USD")

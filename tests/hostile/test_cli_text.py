@@ -33,7 +33,7 @@ from support.hostile import (
     run_subprocess,
 )
 
-from aliret_tui.store.transfer import _neutralise_formula, restore_formula
+from aliret_tui.transfer.documents import _neutralise_formula, restore_formula
 
 TODAY = "2026-03-10"
 DELIVERED = "2026-02-28"  # the inspection window ends 2026-03-15: due within 7 days

@@ -1,6 +1,6 @@
 """Bad input, fuzzed: ``add``, ``event`` and ``import`` (CSV and JSON).
 
-The CLI runs in-process (``aliret_tui.cli.main.main``) on a copy of a database
+The CLI runs in-process (``aliret_tui.main.main``) on a copy of a database
 that already holds orders in several states. Every refusal must be exit status 2,
 one line on stderr naming the option (or the row/order and the field), nothing on
 stdout, and the database file byte-for-byte as it was. Every accepted input must
@@ -50,9 +50,9 @@ from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, allowed_event
 from aliret_tui.importing.batch import load_text
 from aliret_tui.importing.incoming import ImportRefused
 from aliret_tui.importing.merge import ImportPlan
-from aliret_tui.store.csv_columns import CSV_COLUMNS, REQUIRED_CSV_COLUMNS
 from aliret_tui.store.store import Store
 from aliret_tui.timesource import TimeSource, parse_iso_date
+from aliret_tui.transfer.csv_columns import CSV_COLUMNS, REQUIRED_CSV_COLUMNS
 
 EXAMPLES = int(os.environ.get("ALIRET_TUI_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(

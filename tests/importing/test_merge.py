@@ -46,10 +46,10 @@ from aliret_tui.importing.merge import Source
 from aliret_tui.importing.report import plan_lines
 from aliret_tui.importing.validate import validated
 from aliret_tui.store import imports
-from aliret_tui.store.csv_columns import CSV_COLUMNS, REQUIRED_CSV_COLUMNS
 from aliret_tui.store.store import Store, StoreError
-from aliret_tui.store.transfer import export_json
 from aliret_tui.timesource import TimeSource
+from aliret_tui.transfer.csv_columns import CSV_COLUMNS, REQUIRED_CSV_COLUMNS
+from aliret_tui.transfer.documents import export_json
 
 TODAY = dt.date(2026, 3, 10)
 CLOCK = TimeSource(frozen_at=dt.datetime(2026, 3, 10, 9, 30))

@@ -12,8 +12,8 @@ import pytest
 
 from aliret_tui.importing.batch import load_text
 from aliret_tui.importing.incoming import ImportRefused
-from aliret_tui.store import transfer
 from aliret_tui.store.store import ImportReport, Store
+from aliret_tui.transfer import documents as transfer
 
 HEADER = (
     "order_id,title,price,currency,store,ordered_on,delivered_on,window_days,"

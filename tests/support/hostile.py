@@ -193,10 +193,10 @@ def run_subprocess(
 
 
 def run_in_process(*args: str) -> Ran:
-    """``aliret_tui.cli.main.main(args)`` with stdout and stderr captured; argparse's
+    """``aliret_tui.main.main(args)`` with stdout and stderr captured; argparse's
     own refusals (SystemExit) are turned into a return code, and an uncaught exception
     into exit status 1 with its traceback on stderr, as the real process would."""
-    from aliret_tui.cli.main import main
+    from aliret_tui.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

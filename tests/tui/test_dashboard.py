@@ -351,7 +351,7 @@ def test_the_first_frame_needs_neither_pydantic_nor_sqlite_utils(db_path, store)
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
-        "import aliret_tui.cli.main\n"
+        "import aliret_tui.main\n"
         "from aliret_tui.timesource import TimeSource\n"
         "from aliret_tui.tui.app import AliretApp\n"
         "from aliret_tui.tui.screens.dashboard import DashboardScreen\n"

@@ -9,8 +9,10 @@ import pytest
 from support.tui import FROZEN, add, days, screen_text, settle
 
 from aliret_tui.config import ConfigError, load_settings, parse_settings
+from aliret_tui.runtime.keymap import checked_keymap, remappable_ids, split_keys
+from aliret_tui.runtime.themes import KNOWN_THEMES
 from aliret_tui.tui.app import AliretApp
-from aliret_tui.tui.keys import checked_keymap, remappable_ids
+from aliret_tui.tui.keys import key_table
 from aliret_tui.tui.screens.order_form import OrderFormScreen
 from aliret_tui.tui.view import Urgency
 from aliret_tui.tui.widgets.orders_table import OrdersTable
@@ -61,7 +63,7 @@ async def test_urgency_thresholds_colour_the_rows(db_path, store):
 
 
 def keymap_of(text: str) -> dict[str, str]:
-    return checked_keymap(parse_settings(tomllib.loads(text), "config.toml"))
+    return checked_keymap(parse_settings(tomllib.loads(text), "config.toml"), key_table)
 
 
 @pytest.mark.parametrize(
@@ -110,17 +112,29 @@ def test_keys_that_clash_with_nothing_are_accepted(text):
 def test_every_remappable_action_keeps_its_default_key_without_a_clash():
     """The defaults themselves are one action per key, so giving every action its
     own default key back is accepted."""
-    from aliret_tui.tui.keys import _default_bindings, _screens
-
     defaults = {}
-    for owners in _screens().values():
-        for owner in owners:
-            for binding in _default_bindings(owner):
-                if binding.id:
-                    defaults.setdefault(binding.id, []).append(binding.key)
-    assert set(defaults) == set(remappable_ids())
+    for keys in key_table().values():
+        for bound in keys:
+            if bound.id:
+                defaults.setdefault(bound.id, []).append(bound.key)
+    assert set(defaults) == set(remappable_ids(key_table()))
     keymap = {action: ",".join(dict.fromkeys(keys)) for action, keys in defaults.items()}
-    assert checked_keymap(parse_settings({"keys": keymap}, "config.toml")) == keymap
+    assert checked_keymap(parse_settings({"keys": keymap}, "config.toml"), key_table) == keymap
+
+
+@pytest.mark.parametrize("text", ["?", "/", "n,ctrl+a", " n , w", "N", "@", "-", "+", "_", "\\"])
+def test_keys_in_config_are_read_as_textual_reads_them(text):
+    """The check reads ``[keys]`` without Textual, so it must split and name keys as
+    Textual's bindings do (``?`` is ``question_mark``)."""
+    from textual.binding import Binding
+
+    assert split_keys(text) == [b.key for b in Binding.make_bindings([Binding(text, "")])]
+
+
+def test_the_themes_known_without_textual_are_textual_themes():
+    from textual.theme import BUILTIN_THEMES
+
+    assert set(BUILTIN_THEMES) >= KNOWN_THEMES
 
 
 async def test_swapped_keys_each_do_their_own_action(db_path, store):

@@ -24,8 +24,8 @@ from aliret_tui.domain.workflow import check_consistent
 from aliret_tui.importing.formats import Format, ParseContext
 from aliret_tui.importing.incoming import ImportRefused, IncomingOrder, Parsed
 from aliret_tui.importing.reading import RawInput
-from aliret_tui.store.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS, REQUIRED_CSV_COLUMNS
-from aliret_tui.store.transfer import FORMAT_NAME, FORMAT_VERSION, restore_formula
+from aliret_tui.transfer.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS, REQUIRED_CSV_COLUMNS
+from aliret_tui.transfer.documents import FORMAT_NAME, FORMAT_VERSION, restore_formula
 
 CSV_LABEL = "aliret-tui CSV"
 JSON_LABEL = "aliret-tui JSON export"

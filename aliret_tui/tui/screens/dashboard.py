@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from aliret_tui.domain.models import Order
     from aliret_tui.importing.merge import ImportPlan
     from aliret_tui.store.store import Store
-    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.app_services import AppServices
 
 POLL_SECONDS = 1.0  # outside changes show within about a second
 TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading or coming back
@@ -96,7 +96,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._backup_problem_told: str | None = None
 
     @property
-    def aliret(self) -> AliretApp:
+    def aliret(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     # -- layout ------------------------------------------------------------------

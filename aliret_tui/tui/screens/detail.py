@@ -55,7 +55,7 @@ from aliret_tui.tui.widgets.virtual_list import VirtualList
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.app_services import AppServices
 
 POLL_SECONDS = 1.0  # outside changes show within about a second, as on the dashboard
 TABS = ("overview", "timeline", "chat", "evidence")
@@ -85,7 +85,7 @@ class DetailLoaded(Message):
     data_version: tuple[int, int]  # the store's, read before the order
 
 
-def read_order(app: AliretApp, order_id: str) -> DetailLoaded:
+def read_order(app: AppServices, order_id: str) -> DetailLoaded:
     """Everything the screen shows about one order (call from a thread worker)."""
 
     def read(store: Any) -> tuple[Any, ...]:
@@ -200,7 +200,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         self._polls = OneAtATime(self._reload_if_changed)
 
     @property
-    def aliret(self) -> AliretApp:
+    def aliret(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     # -- layout ------------------------------------------------------------------

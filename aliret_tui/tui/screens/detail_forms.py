@@ -32,7 +32,7 @@ from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.app_services import AppServices
 
 # One key per event in the picker, shown beside its name.
 EVENT_KEYS = {
@@ -84,7 +84,7 @@ class Dialog(ReportsWorkerErrors, ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     @property
-    def aliret(self) -> AliretApp:
+    def aliret(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     def action_cancel(self) -> None:

@@ -24,7 +24,7 @@ from aliret_tui.tui.paths_input import PathSuggester, dropped_path
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.app_services import AppServices
 
 PASTE_PAUSE_SECONDS = 0.3  # plan again once typing or pasting pauses
 
@@ -44,7 +44,7 @@ class _PlanScreen(ReportsWorkerErrors, ModalScreen[ImportPlan | None]):
         self.planned: ImportPlan | None = None
 
     @property
-    def aliret(self) -> AliretApp:
+    def aliret(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     def plan_area(self) -> ComposeResult:

@@ -24,7 +24,7 @@ from aliret_tui.store.store import EditConflict
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from aliret_tui.tui.app import AliretApp
+    from aliret_tui.tui.app_services import AppServices
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
         self.save_attempted = False
 
     @property
-    def aliret(self) -> AliretApp:
+    def aliret(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

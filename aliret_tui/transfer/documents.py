@@ -17,7 +17,7 @@ from typing import Any
 
 from aliret_tui.domain.models import OrderFacts, OrderRecord
 from aliret_tui.sanitize import outgoing, outgoing_json
-from aliret_tui.store.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS
+from aliret_tui.transfer.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS
 
 FORMAT_NAME = "aliret-tui"
 FORMAT_VERSION = 1
