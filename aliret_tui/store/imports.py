@@ -22,12 +22,12 @@ from aliret_tui.importing.merge import (
 from aliret_tui.importing.records import RecordPlan, plan_records
 
 if TYPE_CHECKING:
-    from aliret_tui.store.store import Store
+    from aliret_tui.store.records import WholeRecords
 
 CHUNK = 500  # ids per IN (...) query
 
 
-def plan_import(store: Store, batch: ImportBatch) -> ImportPlan:
+def plan_import(store: WholeRecords, batch: ImportBatch) -> ImportPlan:
     """What applying ``batch`` would change, read from the database as it is now."""
     plan = ImportPlan()
     for loaded in batch.loaded:
@@ -41,7 +41,7 @@ def plan_import(store: Store, batch: ImportBatch) -> ImportPlan:
     return plan
 
 
-def apply_import(store: Store, batch: ImportBatch) -> ImportPlan:
+def apply_import(store: WholeRecords, batch: ImportBatch) -> ImportPlan:
     """Plan and apply in one transaction: all of it is written, or none of it."""
     if batch.replace and any(store.has_order(r.order.order_id) for r, _ in batch.records()):
         store.backup_now("pre-import")
@@ -58,7 +58,7 @@ def apply_import(store: Store, batch: ImportBatch) -> ImportPlan:
     return plan
 
 
-def stored_orders(store: Store, order_ids: list[str]) -> dict[str, StoredOrder]:
+def stored_orders(store: WholeRecords, order_ids: list[str]) -> dict[str, StoredOrder]:
     """The stored orders among ``order_ids``, with where each fact came from."""
     found: dict[str, StoredOrder] = {}
     for start in range(0, len(order_ids), CHUNK):
@@ -88,7 +88,7 @@ def stored_orders(store: Store, order_ids: list[str]) -> dict[str, StoredOrder]:
 # -- writing -------------------------------------------------------------------
 
 
-def _add_orders(store: Store, plans: list[OrderPlan]) -> None:
+def _add_orders(store: WholeRecords, plans: list[OrderPlan]) -> None:
     rows = []
     for order_plan in plans:
         order = store.new_order(
@@ -115,7 +115,7 @@ def _with_defaults(facts: dict[str, Any]) -> dict[str, Any]:
     return {**defaults, **facts}
 
 
-def _update_order(store: Store, order_plan: OrderPlan) -> None:
+def _update_order(store: WholeRecords, order_plan: OrderPlan) -> None:
     current = store.get_order(order_plan.order_id)
     facts = current.facts.model_copy(update=order_plan.facts)
     order = with_facts(current, facts)
@@ -127,7 +127,7 @@ def _update_order(store: Store, order_plan: OrderPlan) -> None:
         _cancel(store, order_plan.order_id, order_plan.cancel_before_delivery)
 
 
-def _record_sources(store: Store, plans: list[OrderPlan]) -> None:
+def _record_sources(store: WholeRecords, plans: list[OrderPlan]) -> None:
     """Where each fact an import wrote came from, for every order, in one statement."""
     rows = []
     for order_plan in plans:
@@ -148,7 +148,7 @@ def _record_sources(store: Store, plans: list[OrderPlan]) -> None:
     )
 
 
-def _store_lines(store: Store, order_plan: OrderPlan) -> None:
+def _store_lines(store: WholeRecords, order_plan: OrderPlan) -> None:
     if order_plan.lines:
         store.insert_lines(
             order_plan.order_id,
@@ -156,7 +156,7 @@ def _store_lines(store: Store, order_plan: OrderPlan) -> None:
         )
 
 
-def _cancel(store: Store, order_id: str, source: Source) -> None:
+def _cancel(store: WholeRecords, order_id: str, source: Source) -> None:
     order = store.get_order(order_id)
     request = EventInput.model_construct(
         kind=EventKind.ORDER_CANCELLED,
@@ -177,7 +177,7 @@ def _cancel(store: Store, order_id: str, source: Source) -> None:
     )
 
 
-def _apply_record(store: Store, record_plan: RecordPlan) -> None:
+def _apply_record(store: WholeRecords, record_plan: RecordPlan) -> None:
     record = record_plan.incoming
     order_id = record.order.order_id
     if record_plan.previous is None or record_plan.replace:
@@ -208,7 +208,7 @@ def _apply_record(store: Store, record_plan: RecordPlan) -> None:
     _add_evidence(store, order_id, record_plan)
 
 
-def _add_evidence(store: Store, order_id: str, record_plan: RecordPlan) -> None:
+def _add_evidence(store: WholeRecords, order_id: str, record_plan: RecordPlan) -> None:
     start = store.db.execute(
         "SELECT coalesce(max(position) + 1, 0) FROM evidence WHERE order_id = ?", [order_id]
     ).fetchone()[0]

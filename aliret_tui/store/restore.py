@@ -41,14 +41,10 @@ from aliret_tui.store.backup import (
     sweep_partials,
     take_backup,
 )
+from aliret_tui.store.errors import StoreError
+from aliret_tui.store.opening import BUSY_TIMEOUT_MS, describe_error, refuse_foreign_schema
 from aliret_tui.store.readonly import SQLITE_MAGIC, NotAFile, connect_readonly, read_header
 from aliret_tui.store.schema import MIGRATION_SET, migrations
-from aliret_tui.store.store import (
-    BUSY_TIMEOUT_MS,
-    StoreError,
-    _refuse_foreign_schema,
-    check_restorable,
-)
 
 BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 
@@ -406,7 +402,7 @@ def _is_healthy(live: Path) -> bool:
 def _refuse_what_is_not_ours(live: Path) -> None:
     conn = connect_readonly(str(live), timeout=BUSY_TIMEOUT_S)
     try:
-        _refuse_foreign_schema(Database(conn), live)
+        refuse_foreign_schema(Database(conn), live)
     except sqlite3.Error as error:
         raise StoreError(f"{live}: cannot be read ({error}); not restored") from None
     finally:
@@ -554,5 +550,35 @@ def _count_as_newest(live: Path, counted: int) -> None:
             conn.execute("DELETE FROM meta WHERE key IN ('policy', ?)", [backup_status.KEY])
     except sqlite3.Error as error:
         raise StoreError(f"{live}: restored, but could not be updated ({error})") from None
+    finally:
+        conn.close()
+
+
+def check_restorable(source: Path) -> None:
+    """Refuse a file that is not a healthy aliret-tui database this version can read:
+    its schema is compared column by column, and every row is read through the models
+    (see ``store.restore``)."""
+    if source.is_dir():
+        raise StoreError(f"{source}: is a folder, not a backup file")
+    if not source.is_file():
+        raise StoreError(f"{source}: no such file")
+    with source.open("rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise StoreError(f"{source}: is not a SQLite database")
+    verdict = quick_check(source)
+    if verdict != "ok":
+        raise StoreError(f"{source}: is damaged ({verdict}); not restored")
+    conn = connect_readonly(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        database = Database(conn)
+        refuse_foreign_schema(database, source)
+        if "orders" not in database.table_names():
+            raise StoreError(f"{source}: holds no aliret-tui data")
+        applied = refuse_broken_schema(conn, source)
+        refuse_bad_rows(conn, source, applied)
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"{source}: cannot be read ({describe_error(error)}); not restored"
+        ) from None
     finally:
         conn.close()

@@ -24,7 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-import aliret_tui.store.store as store_module
+import aliret_tui.store.base as store_base
+import aliret_tui.store.opening as store_opening
 from aliret_tui.domain.models import OrderFacts, parse
 from aliret_tui.store.schema import migrations
 from aliret_tui.store.store import Store
@@ -43,8 +44,9 @@ def add_a_migration() -> None:
     def m999_race_probe(db) -> None:
         db.execute("CREATE TABLE race_probe (id INTEGER PRIMARY KEY)")
 
-    store_module.SCHEMA_VERSION += 1
-    store_module.KNOWN_MIGRATIONS = (*store_module.KNOWN_MIGRATIONS, "m999_race_probe")
+    store_base.SCHEMA_VERSION += 1
+    store_opening.SCHEMA_VERSION += 1
+    store_opening.KNOWN_MIGRATIONS = (*store_opening.KNOWN_MIGRATIONS, "m999_race_probe")
 
 
 def prepare(path: Path, mode: str, attempt: int, template: dict[str, bytes]) -> None:

@@ -29,7 +29,8 @@ from durability.helpers import (
 from support.cli import run_cli
 from support.sqlite_files import connect, dump_database
 
-import aliret_tui.store.store as store_module
+import aliret_tui.store.base as store_base
+import aliret_tui.store.opening as store_opening
 from aliret_tui.domain.models import OrderFacts, parse
 from aliret_tui.store import backup as backup_module
 from aliret_tui.store.backup import BackupError, quick_check
@@ -409,11 +410,12 @@ def one_more_migration(monkeypatch):
             db.execute("CREATE TABLE durability_probe (id INTEGER PRIMARY KEY, note TEXT)")
             db.execute("ALTER TABLE orders ADD COLUMN probe TEXT")
 
-        monkeypatch.setattr(store_module, "SCHEMA_VERSION", newer)
+        for module in (store_base, store_opening):  # migrating, and opening
+            monkeypatch.setattr(module, "SCHEMA_VERSION", newer)
         monkeypatch.setattr(
-            store_module,
+            store_opening,
             "KNOWN_MIGRATIONS",
-            (*store_module.KNOWN_MIGRATIONS, "m999_durability_probe"),
+            (*store_opening.KNOWN_MIGRATIONS, "m999_durability_probe"),
         )
         return newer
 

@@ -17,7 +17,8 @@ from aliret_tui.domain.evidence import checklist_for
 from aliret_tui.domain.models import ChatMessage, Dispute, Order, Refund, ReturnShipment
 from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import Outcome, Reason, Sender
-from aliret_tui.store.store import Store, _dispute_row
+from aliret_tui.store.rows import dispute_row
+from aliret_tui.store.store import Store
 from aliret_tui.timesource import TimeSource
 
 TODAY = dt.date(2026, 11, 29)
@@ -74,7 +75,7 @@ def fill(path: Path, count: int, seed: int = 7) -> None:
         rng.shuffle(orders)
         store.db["orders"].insert_all((store.row_of(order) for order in orders), batch_size=2000)
         store.db["disputes"].insert_all(
-            (_dispute_row(order.order_id, order.dispute) for order in orders if order.dispute),
+            (dispute_row(order.order_id, order.dispute) for order in orders if order.dispute),
             batch_size=2000,
         )
         chatty = next(order for order in orders if order.order_id == CHATTY_ORDER)

@@ -1,0 +1,141 @@
+"""The dispute's chat log and the evidence checklist with its attached files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aliret_tui.domain.fields import long_text
+from aliret_tui.domain.models import Attachment, ChatMessage, EvidenceItem
+from aliret_tui.sanitize import shown
+from aliret_tui.store.base import StoreBase
+from aliret_tui.store.rows import evidence_from_row, message_from_row, message_row
+
+
+class ChatAndEvidence(StoreBase):
+    # -- chat log ------------------------------------------------------------------
+
+    def add_messages(self, order_id: str, messages: list[ChatMessage]) -> int:
+        """Append messages (one, or a whole transcript) in one transaction."""
+        with self.transaction():
+            self._require_order(order_id)
+            self.insert_messages(order_id, messages)
+        return len(messages)
+
+    def edit_message(self, order_id: str, message_id: int, text: str) -> None:
+        """Replace a message's text (cleaned of controls), marking it edited."""
+        cleaned = long_text("text", text, required=True)
+        with self.transaction():
+            self._require_row("messages", order_id, message_id)
+            self.db["messages"].update(message_id, {"text": cleaned, "edited_at": self._now()})
+
+    def delete_message(self, order_id: str, message_id: int) -> None:
+        with self.transaction():
+            self._require_row("messages", order_id, message_id)
+            self.db["messages"].delete(message_id)
+
+    def messages(self, order_id: str) -> list[ChatMessage]:
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE order_id = ? ORDER BY sent_at, id", [order_id]
+        )
+        return [message_from_row(row) for row in rows]
+
+    def insert_messages(self, order_id: str, messages: Iterable[ChatMessage]) -> None:
+        self.db["messages"].insert_all(
+            {"order_id": order_id, **message_row(message)} for message in messages
+        )
+
+    # -- evidence ------------------------------------------------------------------
+
+    def add_evidence_item(self, order_id: str, item: EvidenceItem) -> EvidenceItem:
+        with self.transaction():
+            self._require_order(order_id)
+            position = self.db.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM evidence WHERE order_id = ?",
+                [order_id],
+            ).fetchone()[0]
+            placed = item.model_copy(update={"position": position, "custom": True})
+            self.insert_evidence(order_id, [placed])
+        return placed
+
+    def set_evidence_done(self, order_id: str, item_id: int, done: bool) -> None:
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db["evidence"].update(item_id, {"done": int(done)})
+
+    def set_evidence_note(self, order_id: str, item_id: int, note: str) -> None:
+        cleaned = long_text("note", note)
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db["evidence"].update(item_id, {"note": cleaned})
+
+    def attach_file(self, order_id: str, item_id: int, attachment: Attachment) -> None:
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db["attachments"].insert(
+                {
+                    "evidence_id": item_id,
+                    "path": attachment.path,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                    "attached_at": attachment.attached_at,
+                }
+            )
+
+    def evidence(self, order_id: str) -> list[EvidenceItem]:
+        items = list(
+            self.db.query(
+                "SELECT * FROM evidence WHERE order_id = ? ORDER BY position, id", [order_id]
+            )
+        )
+        files = self._attachments([item["id"] for item in items])
+        return [evidence_from_row(item, files.get(item["id"], ())) for item in items]
+
+    def _attachments(self, evidence_ids: list[int]) -> dict[int, tuple[Attachment, ...]]:
+        if not evidence_ids:
+            return {}
+        marks = ",".join("?" * len(evidence_ids))
+        found: dict[int, list[Attachment]] = {}
+        for row in self.db.query(
+            f"SELECT * FROM attachments WHERE evidence_id IN ({marks}) ORDER BY id", evidence_ids
+        ):
+            found.setdefault(row["evidence_id"], []).append(
+                Attachment.model_construct(
+                    id=row["id"],
+                    path=shown(row["path"]),
+                    size=row["size"],
+                    sha256=row["sha256"],
+                    attached_at=row["attached_at"],
+                )
+            )
+        return {key: tuple(value) for key, value in found.items()}
+
+    def insert_evidence(self, order_id: str, items: Iterable[EvidenceItem]) -> None:
+        for item in items:
+            item_id = (
+                self.db["evidence"]
+                .insert(
+                    {
+                        "order_id": order_id,
+                        "position": item.position,
+                        "label": item.label,
+                        "kind": item.kind.value,
+                        "done": int(item.done),
+                        "note": item.note,
+                        "custom": int(item.custom),
+                    }
+                )
+                .last_pk
+            )
+            self.insert_attachments(item_id, item.attachments)
+
+    def insert_attachments(self, item_id: int, attachments: Iterable[Attachment]) -> None:
+        self.db["attachments"].insert_all(
+            {
+                "evidence_id": item_id,
+                "path": file.path,
+                "size": file.size,
+                "sha256": file.sha256,
+                "attached_at": file.attached_at,
+            }
+            for file in attachments
+        )
