@@ -23,15 +23,9 @@ def key_table() -> KeyTable:
 def screens() -> dict[str, tuple[type, ...]]:
     """Every screen of the app by name, with what binds keys while it is shown."""
     from aliret_tui.tui.app import AliretApp
-    from aliret_tui.tui.screens import (
-        dashboard,
-        detail,
-        detail_forms,
-        import_screens,
-        modals,
-        order_form,
-    )
+    from aliret_tui.tui.screens import dashboard, detail, import_screens, modals, order_form
     from aliret_tui.tui.screens import help as help_screen
+    from aliret_tui.tui.screens.detail import forms as detail_forms
     from aliret_tui.tui.widgets.chat_log import ChatLog
     from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
     from aliret_tui.tui.widgets.evidence_list import EvidenceList

@@ -21,7 +21,7 @@ from aliret_tui import files
 from aliret_tui.domain.models import Attachment, ChatMessage, parse
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.detail import DetailScreen
-from aliret_tui.tui.screens.detail_forms import MessageFormScreen, PromptScreen
+from aliret_tui.tui.screens.detail.forms import MessageFormScreen, PromptScreen
 from aliret_tui.tui.screens.modals import ConfirmScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import EvidenceList

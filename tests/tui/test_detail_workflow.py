@@ -10,7 +10,7 @@ from support.tui import add, days, screen_text, settle
 from aliret_tui.domain.states import OrderState
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.detail import DetailScreen
-from aliret_tui.tui.screens.detail_forms import EventFormScreen, EventPickerScreen
+from aliret_tui.tui.screens.detail.forms import EventFormScreen, EventPickerScreen
 
 
 async def open_first_order(pilot, app) -> DetailScreen:

@@ -14,7 +14,7 @@ from support.sqlite_files import dump_database
 from support.tui import add, days, screen_text, settle
 
 from aliret_tui.tui.screens.detail import DetailScreen
-from aliret_tui.tui.screens.detail_forms import PromptScreen
+from aliret_tui.tui.screens.detail.forms import PromptScreen
 
 SIZE = (160, 40)
 GLUED = (

@@ -1,0 +1,315 @@
+"""One order, worked through: the title and clock, the four tabs (overview,
+timeline, chat, evidence), the workflow's events, and the keys that apply on each tab."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Static, TabbedContent, TabPane
+
+from aliret_tui.domain.timeline import timeline_lines, timeline_text
+from aliret_tui.domain.vocabulary import EventKind
+from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.screens.detail.chat_actions import ChatActions
+from aliret_tui.tui.screens.detail.current_order import POLL_SECONDS
+from aliret_tui.tui.screens.detail.evidence_actions import EvidenceActions
+from aliret_tui.tui.screens.detail.forms import (
+    EVENT_BUTTON_LABELS,
+    EVENT_KEYS,
+    EventFormScreen,
+    EventPickerScreen,
+)
+from aliret_tui.tui.screens.detail.full_text import FullTextScreen
+from aliret_tui.tui.screens.detail.loading import DetailLoaded
+from aliret_tui.tui.screens.detail.panels import (
+    clock_strip_content,
+    facts_content,
+    hints_content,
+    next_step_content,
+    readiness_content,
+    timeline_content,
+)
+from aliret_tui.tui.widgets.chat_log import ChatLog
+from aliret_tui.tui.widgets.evidence_list import EvidenceList
+from aliret_tui.tui.widgets.keys_footer import KeysFooter
+from aliret_tui.tui.widgets.text_view import fold
+from aliret_tui.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    pass
+
+
+TABS = ("overview", "timeline", "chat", "evidence")
+# Keys that only make sense on one tab.
+TAB_ACTIONS = {
+    "copy_timeline": "timeline",
+    "add_message": "chat",
+    "import_transcript": "chat",
+    "edit_message": "chat",
+    "delete_message": "chat",
+    "toggle_evidence": "evidence",
+    "add_evidence": "evidence",
+    "attach_file": "evidence",
+    "edit_note": "evidence",
+    "open_file": "evidence",
+}
+NEEDS_SELECTION = {"edit_message", "delete_message", "toggle_evidence", "attach_file", "edit_note"}
+
+
+class DetailScreen(ChatActions, EvidenceActions):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("r", "record_event", "Record event", id="record_event"),
+        Binding("1", "tab('overview')", "Overview", show=False, id="tab_overview"),
+        Binding("2", "tab('timeline')", "Timeline", show=False, id="tab_timeline"),
+        Binding("3", "tab('chat')", "Chat", show=False, id="tab_chat"),
+        Binding("4", "tab('evidence')", "Evidence", show=False, id="tab_evidence"),
+        Binding("c", "copy_timeline", "Copy timeline", id="copy_timeline"),
+        Binding("m", "add_message", "Add message", id="add_message"),
+        Binding("i", "import_transcript", "Import transcript", id="import_transcript"),
+        Binding("e", "edit_message", "Edit", id="edit_message"),
+        Binding("x", "delete_message", "Delete", id="delete_message"),
+        Binding("space", "toggle_evidence", "Tick", id="toggle_evidence"),
+        Binding("a", "add_evidence", "Add item", id="add_evidence"),
+        Binding("f", "attach_file", "Attach file", id="attach_file"),
+        Binding("n", "edit_note", "Note", id="edit_note"),
+        Binding("o", "open_file", "Open file", id="open_file"),
+        Binding("v", "show_all", "Show all", id="show_all"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"Order {outgoing(self.order_id, one_line=True)}"), id="title-bar")
+        yield Static(Content("Loading…"), id="clock-strip")
+        with TabbedContent(id="tabs"):
+            with (
+                TabPane("1 Overview", id="overview"),
+                VerticalScroll(id="overview-scroll"),
+                Horizontal(id="overview-columns"),
+            ):
+                yield Static(id="facts", classes="box")
+                with VerticalScroll(id="side"):
+                    yield Static(id="next-step", classes="box")
+                    yield Horizontal(id="event-buttons")
+                    yield Static(id="readiness", classes="box")
+                    yield Static(id="hints", classes="box")
+            with TabPane("2 Timeline", id="timeline"), VerticalScroll():
+                yield Static(id="timeline-text")
+            with TabPane("3 Chat", id="chat"):
+                yield ChatLog(id="chat-log")
+            with TabPane("4 Evidence", id="evidence"):
+                yield EvidenceList(id="evidence-list")
+        yield KeysFooter()
+
+    async def on_mount(self) -> None:
+        self.watch(self.app, "now", self._tick, init=False)
+        self.set_interval(POLL_SECONDS, self._polls.request)
+        if self._preloaded is not None:
+            await self._show(self._preloaded)
+            self._preloaded = None
+        else:
+            self.load()
+
+    @on(DetailLoaded)
+    async def _show(self, message: DetailLoaded) -> None:
+        self.record = message.record
+        self.origins = message.origins
+        self.allowed = message.allowed
+        self.seen_data_version = message.data_version
+        order = message.record.order
+        self.query_one("#title-bar", Static).update(
+            Content.from_markup(
+                "[b]Order $order_id[/b]  ·  $title  ·  $store",
+                order_id=outgoing(order.order_id, one_line=True),
+                title=order.title,
+                store=order.store or "store not recorded",
+            )
+        )
+        self._update_clock(self.aliret.now)
+        self.query_one("#facts", Static).update(
+            facts_content(message.record, self.origins, self.aliret.policy)
+        )
+        self.query_one("#next-step", Static).update(next_step_content(self.allowed))
+        await self._show_event_buttons()
+        self.query_one("#readiness", Static).update(readiness_content(message.readiness))
+        self.query_one("#hints", Static).update(hints_content(message.hints))
+        self.query_one("#timeline-text", Static).update(
+            timeline_content(message.record, self.origins)
+        )
+        chat = self.query_one(ChatLog)
+        chat.seller_name = order.store or "Seller"
+        chat.show_messages(list(message.record.messages))
+        evidence = self.query_one(EvidenceList)
+        evidence.show_items(list(message.record.evidence), evidence.file_states)
+        self.check_files(list(message.record.evidence))
+        self.refresh_bindings()
+
+    def _tick(self, now: dt.datetime) -> None:
+        self._update_clock(now)
+
+    def _update_clock(self, now: dt.datetime) -> None:
+        if self.record is not None:
+            strip = clock_strip_content(self.record.order, self.aliret.policy, now)
+            self.query_one("#clock-strip", Static).update(strip)
+
+    async def _show_event_buttons(self) -> None:
+        bar = self.query_one("#event-buttons", Horizontal)
+        await bar.remove_children()
+        await bar.mount_all(
+            Button(
+                f"{EVENT_BUTTON_LABELS[kind]} ({EVENT_KEYS[kind]})",
+                name=kind.value,
+                compact=True,
+                classes="event-button",
+            )
+            for kind in self.allowed
+        )
+
+    @on(Button.Pressed, ".event-button")
+    def _event_button(self, event: Button.Pressed) -> None:
+        assert event.button.name is not None
+        self._open_event_form(EventKind(event.button.name))
+
+    def action_copy_timeline(self) -> None:
+        if self.record is None:
+            return
+        text = timeline_text(self.record.order, self.record.events, self.origins)
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"{text.count(chr(10))} lines copied to the clipboard.",
+            title="Timeline copied",
+            markup=False,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus_target = {"chat": ChatLog, "evidence": EvidenceList}.get(tab)
+        if focus_target is not None:
+            self.query_one(focus_target).focus()
+        self.refresh_bindings()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    @on(VirtualList.Highlighted)
+    def _highlight_moved(self) -> None:
+        """Open file and Show all depend on the item: the footer follows the cursor."""
+        applicable = (self.check_action("open_file", ()), self.check_action("show_all", ()))
+        if applicable != self._applicable_keys:
+            self._applicable_keys = applicable
+            self.refresh_bindings()
+
+    def _has_folded_text(self, tab: str) -> bool:
+        """Whether ``tab`` shows a note folded (one that v shows in full)."""
+        if self.record is None:
+            return False
+        if tab == "overview":
+            notes = [self.record.order.note]
+        elif tab == "timeline":
+            lines = timeline_lines(self.record.order, self.record.events, self.origins)
+            notes = [note for _, _, note in lines]
+        elif tab == "evidence":
+            item = self.query_one(EvidenceList).highlighted_item
+            notes = [item.note] if item is not None else []
+        else:
+            notes = []
+        return any(fold(note)[1] for note in notes)
+
+    def action_show_all(self) -> None:
+        """The folded text of this tab in full: the order's note, the whole timeline,
+        or the highlighted evidence item's note."""
+        tab = self.query_one(TabbedContent).active
+        if self.record is None or not self._has_folded_text(tab):
+            return
+        order = self.record.order
+        if tab == "timeline":
+            title = f"Timeline · order {outgoing(order.order_id, one_line=True)}"
+            text = timeline_text(order, self.record.events, self.origins)
+        elif tab == "evidence":
+            item = self.query_one(EvidenceList).highlighted_item
+            assert item is not None
+            title, text = f"Note · {item.label}", item.note
+        else:
+            title, text = f"Note · order {outgoing(order.order_id, one_line=True)}", order.note
+        self.app.push_screen(FullTextScreen(title, text))
+
+    def action_record_event(self) -> None:
+        if not self.allowed:
+            return
+
+        def picked(kind: EventKind | None) -> None:
+            if kind is not None:
+                self._open_event_form(kind)
+
+        self.app.push_screen(EventPickerScreen(self.allowed), picked)
+
+    def _open_event_form(self, kind: EventKind) -> None:
+        assert self.record is not None
+
+        def recorded(transition: Any) -> None:
+            if transition is not None:
+                event = transition.event
+                self.notify(
+                    f"{event.kind.label} on {event.on}: now {transition.order.state.label}",
+                    title="Recorded",
+                    markup=False,
+                )
+                self.load()
+
+        form = EventFormScreen(self.record.order, kind, self.record.lines)
+        self.app.push_screen(form, recorded)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "record_event":
+            return bool(self.allowed)
+        if action == "show_all":
+            return self.is_mounted and self._has_folded_text(self.query_one(TabbedContent).active)
+        tab = TAB_ACTIONS.get(action)
+        if tab is None:
+            return True
+        if not self.is_mounted or self.query_one(TabbedContent).active != tab:
+            return False
+        if action in NEEDS_SELECTION:
+            if tab == "chat":
+                return self.query_one(ChatLog).highlighted_message is not None
+            return self.query_one(EvidenceList).highlighted_item is not None
+        if action == "open_file":
+            item = self.query_one(EvidenceList).highlighted_item
+            return item is not None and bool(item.attachments)
+        return True
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        if self.allowed:
+            yield SystemCommand(
+                "Record event", "Record what happened (r)", self.action_record_event
+            )
+        for tab in TABS:
+            yield SystemCommand(
+                f"Show {tab}", f"Switch to the {tab} tab", lambda tab=tab: self.action_tab(tab)
+            )
+        yield SystemCommand(
+            "Copy timeline", "Plain text for a mediation request", self.action_copy_timeline
+        )
+        if self._has_folded_text(self.query_one(TabbedContent).active):
+            yield SystemCommand(
+                "Show all", "This tab's long note, or the timeline, in full (v)",
+                self.action_show_all,
+            )  # fmt: skip
+        yield SystemCommand("Add chat message", "Write or paste a message", self.action_add_message)
+        yield SystemCommand(
+            "Import chat transcript", "From a text file", self.action_import_transcript
+        )
+        yield SystemCommand(
+            "Add evidence item", "Your own checklist item", self.action_add_evidence
+        )
+        yield SystemCommand("Back to the dashboard", "esc", self.action_back)
