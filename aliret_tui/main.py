@@ -11,11 +11,14 @@ from aliret_tui import PROG
 from aliret_tui.cli.main import parse_arguments, parse_plain_check
 from aliret_tui.cli.output import echo_error
 from aliret_tui.errors import UserError
-from aliret_tui.runtime.context import make_context
+from aliret_tui.runtime.context import Context
+from aliret_tui.timesource import TimeSource
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from argparse import Namespace
     from collections.abc import Sequence
+    from types import SimpleNamespace
 
     from aliret_tui.runtime.keymap import KeyTable
 
@@ -24,12 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = parse_plain_check(arguments) or parse_arguments(arguments)
     try:
-        context = make_context(
-            db=args.db,
-            today=getattr(args, "today", None),
-            demo=args.demo,
-            read_key_table=_dashboard_keys,
-        )
+        context = _context(args)
         if args.command is None:
             from aliret_tui.tui.launch import run_app
 
@@ -45,6 +43,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); not an error
         return 0
+
+
+def _context(args: Namespace | SimpleNamespace) -> Context:
+    """The database and the clock that ``--db``, ``--today`` and ``--demo`` ask for."""
+    time = TimeSource(today_override=getattr(args, "today", None))
+    if args.demo:
+        from aliret_tui.demo import demo_database
+
+        db_file = str(demo_database(time))
+    else:
+        from aliret_tui.paths import database_file
+
+        db_file = database_file(args.db)
+    return Context(db_file, time, demo=args.demo, read_key_table=_dashboard_keys)
 
 
 def _dashboard_keys() -> KeyTable:

@@ -9,7 +9,6 @@ from aliret_tui.timesource import TimeSource
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Callable
 
     from aliret_tui.config import Settings
@@ -41,26 +40,6 @@ class Context:
         from aliret_tui.config import load_settings
 
         return load_settings(paths.config_file())
-
-
-def make_context(
-    *,
-    db: str | None,
-    today: dt.date | None,
-    demo: bool,
-    read_key_table: Callable[[], KeyTable] | None = None,
-) -> Context:
-    """The context for ``--db``, ``--today`` and ``--demo`` as given (or not)."""
-    from aliret_tui import paths
-
-    time = TimeSource(today_override=today)
-    if demo:
-        from aliret_tui.demo import demo_database
-
-        db_file = str(demo_database(time))
-    else:
-        db_file = paths.database_file(db)
-    return Context(db_file, time, demo=demo, read_key_table=read_key_table)
 
 
 def _no_keys() -> KeyTable:
