@@ -181,6 +181,41 @@ def m003_imports(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m004_reminders(db: Database) -> None:
+    """What each reminder already told the shopper, so a reminder arrives once: each
+    deadline at each threshold, per target (named by a hash: a target URL holds
+    secrets); and which calendar events an export published, so only those are
+    cancelled when their clock ends."""
+    db.execute(
+        """
+        CREATE TABLE reminders_sent (
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            clock TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            threshold INTEGER NOT NULL,
+            target TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (order_id, clock, deadline, threshold, target)
+        ) STRICT
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE calendar_published (
+            uid TEXT PRIMARY KEY,
+            order_id TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            starts_on TEXT NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            published_at TEXT NOT NULL,
+            cancelled_at TEXT
+        ) STRICT
+        """
+    )
+
+
 # sqlite-utils keeps the registered list private; it is pinned below 5 in pyproject.
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
 assert len(KNOWN_MIGRATIONS) == SCHEMA_VERSION, "bump store/version.py with each migration"

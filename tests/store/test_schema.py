@@ -95,6 +95,16 @@ EXPECTED_COLUMNS = {
         "disputed",
     ],
     "fact_sources": ["order_id", "field", "origin", "source", "recorded_on"],
+    "reminders_sent": ["order_id", "clock", "deadline", "threshold", "target", "sent_at"],
+    "calendar_published": [
+        "uid",
+        "order_id",
+        "summary",
+        "starts_on",
+        "sequence",
+        "published_at",
+        "cancelled_at",
+    ],
 }
 
 
@@ -142,8 +152,9 @@ def test_the_migration_is_recorded_and_user_version_matches(store, db_path):
             ("aliret_tui", "m001_create_tables"),
             ("aliret_tui", "m002_index_running_clocks"),
             ("aliret_tui", "m003_imports"),
+            ("aliret_tui", "m004_reminders"),
         ]
-        assert SCHEMA_VERSION == 3
+        assert SCHEMA_VERSION == 4
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
@@ -332,7 +343,7 @@ def test_m003_upgrades_a_schema_2_database_and_keeps_its_data(db_path, clock):
         assert store.get_order("8100000000000002").state is OrderState.ORDER_CANCELLED
     conn = _raw(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         names = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert names == list(KNOWN_MIGRATIONS)
         tables = {
@@ -358,7 +369,7 @@ def test_m003_upgrades_a_schema_2_database_and_keeps_its_data(db_path, clock):
 def test_m003_upgrade_is_preceded_by_a_backup_of_the_schema_2_data(db_path, clock):
     _schema_2_database(db_path)
     Store(db_path, time=clock).close()
-    [backup] = (db_path.parent / "backups").glob("pre-migration-s2-to-s3-*.db")
+    [backup] = (db_path.parent / "backups").glob(f"pre-migration-s2-to-s{SCHEMA_VERSION}-*.db")
     conn = _raw(backup)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
