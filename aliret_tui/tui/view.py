@@ -253,6 +253,58 @@ def visible_rows(
     return picked
 
 
+class RowIndex:
+    """The loaded rows, each filter's rows sorted by urgency once (off the event loop,
+    when the rows are read), and each other sort made once when first asked for. A
+    keystroke (a filter, a search word, a sort) then picks from lists made in advance
+    instead of filtering and sorting every order again; ``visible_rows`` says what
+    it gives."""
+
+    def __init__(self, rows: Iterable[OrderRow]):
+        self.rows = list(rows)
+        rows = self.rows
+        self._search_text = [f"{r.order_id}\n{r.title}\n{r.store}".casefold() for r in rows]
+        by_urgency = sorted(range(len(rows)), key=lambda index: urgency_key(rows[index]))
+        self._orders: dict[tuple[Filter, str, bool], list[int]] = {
+            (chosen, URGENCY_SORT, False): [
+                i for i in by_urgency if matches_filter(rows[i], chosen)
+            ]
+            for chosen in Filter
+        }
+
+    def visible(
+        self,
+        chosen: Filter,
+        query: str = "",
+        sort_by: str = URGENCY_SORT,
+        descending: bool = False,
+    ) -> list[OrderRow]:
+        order = self._ordered(chosen, sort_by, descending)
+        words = query.casefold().split()
+        if words:
+            texts = self._search_text
+            order = [i for i in order if all(word in texts[i] for word in words)]
+        rows = self.rows
+        return [rows[i] for i in order]
+
+    def _ordered(self, chosen: Filter, sort_by: str, descending: bool) -> list[int]:
+        key = (chosen, sort_by, descending)
+        found = self._orders.get(key)
+        if found is None:
+            by_urgency = self._orders[(chosen, URGENCY_SORT, False)]
+            if sort_by == URGENCY_SORT:
+                found = by_urgency[::-1]  # no two rows tie on urgency_key: reversed is sorted
+            else:
+                column = next(c for c in COLUMNS if c.key == sort_by)
+                rows = self.rows
+                # Stable: rows that tie on the column stay most urgent first.
+                found = sorted(
+                    by_urgency, key=lambda i: column.sort_key(rows[i]), reverse=descending
+                )
+            self._orders[key] = found
+        return found
+
+
 # -- countdown cards and summary ---------------------------------------------------
 
 

@@ -26,3 +26,27 @@ def test_what_survives_is_frozen_and_what_dies_later_is_still_collected():
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+async def test_coming_back_from_an_order_never_runs_a_full_collection(make_app, store, monkeypatch):
+    """A full pass scans every order (a tenth of a second at 100k); after an order is
+    closed only what it left behind is collected, so a key pressed then does not wait."""
+    from support.tui import add, days, settle
+
+    import aliret_tui.tui.screens.dashboard as dashboard
+
+    full, young = [], []
+    monkeypatch.setattr(dashboard, "tidy_memory", lambda: full.append(1))
+    monkeypatch.setattr(dashboard, "collect_young", lambda: young.append(1))
+    add(store, "A1", "Lamp", delivered_on=days(-3))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.pause(dashboard.TIDY_AFTER_SECONDS + 0.3)
+        assert full == [1]  # once, after the orders were loaded
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.pause(dashboard.TIDY_AFTER_SECONDS + 0.3)
+        assert full == [1] and young == [1]

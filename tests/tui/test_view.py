@@ -170,3 +170,57 @@ def test_columns_fit_the_width_dropping_the_least_needed(width):
         assert keys == [column.key for column in COLUMNS]
     if width <= 82:
         assert "delivered" not in keys
+
+
+# -- the index a keystroke picks from (issue 17) ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from aliret_tui.tui.view import URGENCY_SORT, RowIndex  # noqa: E402
+
+_STATES = ("window_open", "in_transit", "awaiting_seller", "refunded", "kept")
+_an_order = st.tuples(
+    st.sampled_from(_STATES),
+    st.integers(0, 40),  # delivered days ago
+    st.sampled_from(["Lamp", "lamp shade", "Cable", "Tripod stand"]),
+    st.sampled_from(["5.00", "12.50", "5.00 ", "100.00"]),
+    st.sampled_from(["USD", "EUR"]),
+    st.booleans(),  # archived
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    orders=st.lists(_an_order, max_size=25),
+    keystrokes=st.lists(
+        st.tuples(
+            st.sampled_from(list(Filter)),
+            st.sampled_from(["", "lamp", "LAMP shade", "00", "t"]),
+            st.sampled_from([URGENCY_SORT, *(column.key for column in COLUMNS)]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_the_index_shows_exactly_what_filtering_and_sorting_every_row_shows(orders, keystrokes):
+    built = rows(
+        *(
+            record(
+                f"81750{number:03d}",
+                state,
+                delivered=days_ago(age),
+                clock=None if state in ("in_transit", "refunded", "kept") else "inspection",
+                title=title,
+                price=price.strip(),
+                currency=currency,
+                archived=int(archived),
+            )
+            for number, (state, age, title, price, currency, archived) in enumerate(orders)
+        )
+    )
+    index = RowIndex(built)
+    for chosen, query, sort_by, descending in keystrokes:  # one index, many keystrokes
+        expected = visible_rows(built, chosen, query, sort_by, descending)
+        assert index.visible(chosen, query, sort_by, descending) == expected

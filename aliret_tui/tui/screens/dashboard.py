@@ -20,15 +20,15 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from aliret_tui.sanitize import outgoing
-from aliret_tui.tui.memory import tidy_memory
+from aliret_tui.tui.memory import collect_young, tidy_memory
 from aliret_tui.tui.view import (
     URGENCY_SORT,
     Filter,
     OrderRow,
+    RowIndex,
     build_rows,
     countdown_rows,
     summarise,
-    visible_rows,
 )
 from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
 from aliret_tui.tui.widgets.keys_footer import KeysFooter
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from aliret_tui.tui.app_services import AppServices
 
 POLL_SECONDS = 1.0  # outside changes show within about a second
-TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading or coming back
+TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading, or after coming back
 BACKUP_FAILED = ("⚠ daily backup failed", "bold $text-error")  # first on the summary line
 
 NO_ORDERS_MESSAGE = (
@@ -65,6 +65,7 @@ class RowsLoaded(Message):
     select: str | None = None  # put the cursor on this order
     complete: bool = True  # False: only the live orders so far
     backup_problem: str | None = None  # why the last daily backup failed
+    index: RowIndex | None = None  # the rows filtered and sorted, made in the worker
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):
@@ -85,6 +86,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[OrderRow] = []
+        self.index = RowIndex(())
         self.loaded = False
         self.today: dt.date | None = None
         self.seen_data_version: tuple[int, int] | None = None
@@ -150,7 +152,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if not self.loaded and not first_rows_shown:
             self.post_message(RowsLoaded(live_rows, today, version, select, complete=False))
         everything = live_rows + app.db.call(lambda store: rows(store, False))
-        self.post_message(RowsLoaded(everything, today, version, select, backup_problem=problem))
+        index = RowIndex(everything)  # here, not on the event loop: it sorts every order
+        self.post_message(
+            RowsLoaded(everything, today, version, select, backup_problem=problem, index=index)
+        )
 
     def _reload_if_changed(self) -> None:
         """Reload when the data changed: from another shell (`aliret-tui add` or
@@ -175,6 +180,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     @on(RowsLoaded)
     def _show(self, message: RowsLoaded) -> None:
         self.rows = message.rows
+        self.index = message.index or RowIndex(message.rows)
         self.today = message.today
         self.seen_data_version = message.data_version
         self.loaded = message.complete
@@ -198,8 +204,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one(OrdersTable)
         if keep_order_id is None and table.highlighted_row is not None:
             keep_order_id = table.highlighted_row.order_id
-        shown = visible_rows(
-            self.rows, self.order_filter, self.search_query, self.sort_by, self.descending
+        shown = self.index.visible(
+            self.order_filter, self.search_query, self.sort_by, self.descending
         )
         table.empty_lines = self._empty_message()
         table.set_sort(self.sort_by, self.descending)
@@ -289,7 +295,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def _back_from_order(self, _: None) -> None:
         self._reload_if_changed()
-        self._tidy_memory_soon()
+        self.set_timer(TIDY_AFTER_SECONDS, collect_young)  # never a full pass here
 
     def _tidy_memory_soon(self) -> None:
         """One tidy after the last of several calls (coming back, then reloading)."""
