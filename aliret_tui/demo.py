@@ -270,6 +270,54 @@ _CHAT = (
     ("8175100000000017", -4, "11:31", "aliexpress",
      "The seller has refused your request. You can escalate the dispute to AliExpress."),
 )  # fmt: skip
+
+
+def _history() -> list[_Sample]:
+    """A year of settled orders, archived as a tidy shopper would: what the statistics
+    screen counts (refunds per month, outcomes, delays, stores, a missed window)."""
+
+    def order(
+        order_id: str, title: str, price: str, currency: str, store: str, delivered: int
+    ) -> dict[str, Any]:
+        return {"order_id": order_id, "title": title, "price": price, "currency": currency,
+                "store": store, "ordered": delivered - 18, "delivered": delivered}  # fmt: skip
+
+    shipped = {"tracking": "LP00123456789CN", "carrier": "Cainiao"}
+    return [
+        (order("8175090000000101", "Bike light set, front and rear", "15.99", "USD",
+               "Bright Cycle", -330),
+         [("open_dispute", -327, {"reason": "item_defective", "outcome": "refund_only"}),
+          ("seller_agreed", -325, {}), ("refunded", -321, {})]),
+        (order("8175090000000102", "Yoga mat, 6 mm", "22.00", "EUR", "FitZone", -290),
+         [("open_dispute", -288, {"reason": "not_as_described", "outcome": "return_and_refund"}),
+          ("return_approved", -286, {}), ("return_shipped", -284, shipped),
+          ("return_delivered", -272, {}), ("refunded", -259, {})]),
+        (order("8175090000000103", "Power bank 20000 mAh", "27.50", "USD", "VoltMax", -240),
+         [("open_dispute", -236, {"reason": "counterfeit", "outcome": "refund_only"}),
+          ("seller_refused", -232, {}), ("escalated", -229, {}),
+          ("mediation_won", -215, {"outcome": "refund_only"}), ("refunded", -211, {})]),
+        (order("8175090000000104", "Wireless mouse", "11.20", "USD", "VoltMax", -190),
+         [("open_dispute", -188, {"reason": "item_defective", "outcome": "refund_only"}),
+          ("seller_agreed", -186, {"amount": "5.60", "note": "Half back, keep the mouse"}),
+          ("refunded", -180, {"amount": "5.60"})]),
+        (order("8175090000000105", "Garden hose nozzle", "9.40", "GBP", "GreenThumb", -160),
+         [("open_dispute", -155, {"reason": "damaged_in_transit", "outcome": "refund_only"}),
+          ("seller_refused", -151, {}), ("escalated", -148, {}),
+          ("mediation_lost", -135, {})]),
+        (order("8175090000000106", "LED strip, 5 m", "13.80", "EUR", "Lumen House", -125),
+         [("open_dispute", -123, {"reason": "item_defective", "outcome": "refund_only"}),
+          ("seller_agreed", -122, {}), ("refunded", -117, {})]),
+        (order("8175090000000107", "Earbuds charging case", "6.30", "USD",
+               "SoundCore Direct", -95), []),
+        (order("8175090000000108", "Camping stove", "31.00", "EUR", "Nordic Outdoor", -85),
+         [("open_dispute", -81, {"reason": "missing_parts", "outcome": "return_and_refund"}),
+          ("return_approved", -79, {}), ("return_shipped", -77, shipped),
+          ("return_delivered", -69, {}), ("refunded", -64, {})]),
+        (order("8175090000000109", "Phone tripod, mini", "8.90", "USD", "StudioPro", -210),
+         [("keep", -200, {})]),
+    ]  # fmt: skip
+
+
 _TICKED = {"8175100000000017": ("Video showing the defect", "Original packaging kept")}
 
 # Orders brought in the way a shopper would: a copied order page (two items, delivered,
@@ -358,8 +406,9 @@ def fill_demo(path: Path, time: TimeSource) -> None:
     from aliret_tui.store.store import Store
 
     today = time.today()
+    history = _history()
     with Store(path, time=time) as store:
-        for facts, events in _samples():
+        for facts, events in [*_samples(), *history]:
             values = {
                 _DATE_FIELDS.get(key, key): (
                     (today + dt.timedelta(days=value)).isoformat() if key in _DATE_FIELDS else value
@@ -376,6 +425,8 @@ def fill_demo(path: Path, time: TimeSource) -> None:
             message = parse(ChatMessage, {"sender": sender, "sent_at": sent_at, "text": text})
             store.add_messages(order_id, [message])
         _import_pasted_pages(store, today)
+        for facts, _ in history:
+            store.set_archived(facts["order_id"], True)
         for order_id, labels in _TICKED.items():
             for item in store.evidence(order_id):
                 if item.label in labels and item.id is not None:

@@ -12,9 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO
 
 from aliret_tui.errors import UserError
 
@@ -27,30 +29,34 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 def write_private_file(path: Path | str, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8), all at once, readable
     by the owner only (0600, whatever the umask). Every file aliret-tui writes goes
-    through here.
+    through here, or through ``writing_private_file`` when it is streamed."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with writing_private_file(path) as handle:
+        handle.write(payload)
+
+
+@contextmanager
+def writing_private_file(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary handle whose content replaces ``path`` when the block ends, all at
+    once and 0600; if the block fails, ``path`` is left as it was.
 
     The data goes to a fresh temporary file in the same folder (opened with
     O_EXCL|O_NOFOLLOW, so nothing planted there is written through), reaches the
     disk (fsync), then is renamed over ``path``. A ``path`` that is a symbolic link,
     a folder or a device is refused, not replaced. The folder must exist."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     _refuse_unless_regular(path)
-    folder = path.parent
-    temporary = _fresh_file(path)
+    temporary = fresh_name_beside(path)
     try:
         fd = os.open(temporary, _NEW_FILE, PRIVATE_FILE_MODE)
     except OSError as error:
         raise UserError(f"{path}: cannot be written ({error.strerror})") from None
     try:
-        try:
+        with os.fdopen(fd, "wb") as handle:
             os.fchmod(fd, PRIVATE_FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            yield handle
+            handle.flush()
             os.fsync(fd)
-        finally:
-            os.close(fd)
         _refuse_unless_regular(path)  # checked again: it may have changed meanwhile
         os.replace(temporary, path)
     except OSError as error:
@@ -59,10 +65,10 @@ def write_private_file(path: Path | str, data: str | bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _sync_folder(folder)
+    sync_folder(path.parent)
 
 
-def _fresh_file(path: Path) -> Path:
+def fresh_name_beside(path: Path) -> Path:
     """A name beside ``path`` that nobody can have guessed in advance."""
     return path.with_name(f".{path.name[:200]}.{secrets.token_hex(8)}.tmp")
 
@@ -83,7 +89,7 @@ def _refuse_unless_regular(path: Path) -> None:
         raise UserError(f"{path}: is {kind}; not replaced")
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (best effort: not every file system can)."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)

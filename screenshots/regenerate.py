@@ -34,6 +34,7 @@ SHOTS: dict[str, tuple[tuple[int, int], list[str | events.Paste]]] = {
     "record-event": ((120, 36), ["slash", *"shoes", "enter", "enter", "r"]),
     "import-plan": ((120, 36), ["p", events.Paste(COPIED_ORDER_LIST), "wait"]),
     "detail-imported": ((120, 36), ["slash", *"lantern", "enter", "enter"]),
+    "statistics": ((120, 36), ["g", "wait"]),
 }
 
 

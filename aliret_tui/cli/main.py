@@ -57,15 +57,17 @@ def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**values) if values["command"] == "check" else None
 
 
+# The module that runs each command, where it is not ``cli.commands``.
+COMMAND_MODULES = {"check": "check", "pack": "reports", "stats": "reports"}
+
+
 def run_command(args: argparse.Namespace | SimpleNamespace, context: Context) -> int:
-    """Run the command named in ``args``, each importing only what it needs."""
-    if args.command == "check":
-        from aliret_tui.cli.check import run_check
+    """Run the command named in ``args``; its module is imported only now, so each
+    command loads only what it needs."""
+    from importlib import import_module
 
-        return run_check(args, context)
-    from aliret_tui.cli import commands
-
-    return getattr(commands, f"run_{args.command}")(args, context)
+    module = import_module(f"aliret_tui.cli.{COMMAND_MODULES.get(args.command, 'commands')}")
+    return getattr(module, f"run_{args.command}")(args, context)
 
 
 class _SafeStderr:

@@ -176,6 +176,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=None, metavar="N", help="only deadlines within N days"
     )
 
+    pack = command(
+        "pack",
+        "build a claim pack for one order: summary, timeline, chat, evidence files and a "
+        "manifest of their hashes, to hand to a mediator",
+    )
+    pack.add_argument("order_id", metavar="ORDER_ID", help="the AliExpress order number")
+    where = pack.add_mutually_exclusive_group()
+    where.add_argument(
+        "-o", "--output", metavar="FILE", help="the zip to write (default claim-pack-ORDER_ID.zip)"
+    )
+    where.add_argument("--dir", metavar="DIR", help="write the files into DIR instead of a zip")
+    pack.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse when an attached file changed or is missing since it was attached",
+    )
+    pack.add_argument(
+        "--include-large", action="store_true", help="also copy attachments over 100 MB"
+    )
+
+    stats = command("stats", "money at stake and recovered, dispute outcomes, refund delays")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.add_argument(
+        "--since", metavar="YYYY-MM-DD", type=_iso_date, help="only orders from this date on"
+    )
+
     command("config", "print the effective settings and where each came from")
     command("locate", "print where the database, config file and backups are")
     return parser

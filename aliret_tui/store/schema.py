@@ -181,7 +181,6 @@ def m003_imports(db: Database) -> None:
     )
 
 
-
 @migrations()
 def m004_reminders(db: Database) -> None:
     """What each reminder already told the shopper, so a reminder arrives once: each

@@ -23,7 +23,14 @@ def key_table() -> KeyTable:
 def screens() -> dict[str, tuple[type, ...]]:
     """Every screen of the app by name, with what binds keys while it is shown."""
     from aliret_tui.tui.app import AliretApp
-    from aliret_tui.tui.screens import dashboard, detail, import_screens, modals, order_form
+    from aliret_tui.tui.screens import (
+        dashboard,
+        detail,
+        import_screens,
+        modals,
+        order_form,
+        statistics,
+    )
     from aliret_tui.tui.screens import help as help_screen
     from aliret_tui.tui.screens.detail import forms as detail_forms
     from aliret_tui.tui.widgets.chat_log import ChatLog
@@ -36,7 +43,7 @@ def screens() -> dict[str, tuple[type, ...]]:
         "the dashboard": (app, dashboard.DashboardScreen, OrdersTable, CountdownPanel),
         "the order screen": (app, detail.DetailScreen, ChatLog, EvidenceList),
     }
-    for module in (detail_forms, help_screen, import_screens, modals, order_form):
+    for module in (detail_forms, help_screen, import_screens, modals, order_form, statistics):
         for screen in _screen_classes(module):
             found[f"the {screen.__name__}"] = (app, screen)
     return found

@@ -195,6 +195,9 @@ def _cases() -> dict[str, Case]:
         "export csv -o": Case(("export", "--format", "csv", "-o", "{out}"), writes="{out}"),
         "ics": Case(("ics",), crlf=True),
         "ics -o": Case(("ics", "-o", "{out}"), writes="{out}", crlf=True),
+        "stats": Case(("stats",)),
+        "stats --json": Case(("stats", "--json")),
+        "pack --dir": Case(("pack", order_number(2), "--dir", "{out}"), writes="{out}"),
         "config": Case(("config",)),
         "locate": Case(("locate",)),
         "backup": Case(("backup",)),
@@ -267,8 +270,13 @@ def test_every_command_and_format_is_safe(name, db, tmp_path, monkeypatch, notif
         json.loads(ran.out or "null")
     if case.writes:
         written = Path(case.writes.format(out=out))
-        text = assert_safe_file(written, crlf=case.crlf)
-        assert not _ESCAPED_CONTROL.search(text)
+        files = (
+            sorted(p for p in written.rglob("*") if p.is_file()) if written.is_dir() else [written]
+        )
+        assert files, f"{name} wrote nothing"
+        for file in files:
+            text = assert_safe_file(file, crlf=case.crlf)
+            assert not _ESCAPED_CONTROL.search(text)
     if name == "check --notify":
         arguments = notifier.read_bytes().decode("utf-8").split("\0")
         assert len(arguments) >= 3, arguments

@@ -111,7 +111,7 @@ def _run_in_pty(db: Path, tmp: Path, env_extra: dict[str, str]) -> Session:
         wait_until(b"Countdowns", 20)
         read_for(1.0)  # the dashboard, painted and settled
         for step, keys, painted in (
-            ("last order", b"G", None),  # the order in dispute sorts last
+            ("last order", b"\x1b[F", None),  # end: the order in dispute sorts last
             ("open it", b"\r", f"Order {DISPUTE}".encode()),
             ("timeline", b"2", b"oldest first"),
             ("chat", b"3", "▐ ".encode()),

@@ -528,7 +528,7 @@ async def test_tick_add_note_and_readiness(make_app, store, db_path):
         )
 
         # A note on the first item.
-        await pilot.press("g", "n")
+        await pilot.press("home", "n")
         await settle(pilot, app)
         await type_text(pilot, "Taken in daylight")
         await pilot.press("ctrl+s")

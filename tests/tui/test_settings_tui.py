@@ -74,7 +74,7 @@ def keymap_of(text: str) -> dict[str, str]:
         ('[keys]\nadd = "q"\n', "keys.add", ("'q'", "Quit (quit)", "the dashboard")),
         ('[keys]\nsort = "S"\n', "keys.sort", ("'S'", "(reverse_sort)", "the dashboard")),
         ('[keys]\nadd = "tab"\n', "keys.add", ("'tab'", "app.focus_next", "the dashboard")),
-        ('[keys]\nadd_evidence = "g"\n', "keys.add_evidence", ("(first)", "the order screen")),
+        ('[keys]\nadd_evidence = "home"\n', "keys.add_evidence", ("(first)", "the order screen")),
         # The app's keys work on every screen, dialogs included.
         ('[keys]\nquit = "y"\n', "keys.quit", ("'y'", "the ConfirmScreen")),
         ('[keys]\nhelp = "escape"\n', "keys.help", ("'escape'", "(clear_search)")),

@@ -46,6 +46,19 @@ def test_dashboard_with_demo_data(snap_compare, tmp_path, size):
     assert snap_compare(demo_app(tmp_path), run_before=steady(), terminal_size=size)
 
 
+def test_statistics_with_demo_data(snap_compare, tmp_path):
+    async def shown(pilot) -> None:
+        await steady("g")(pilot)
+        for _ in range(100):  # the figures are read, then the charts mounted
+            if getattr(pilot.app.screen, "stats", None) is not None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)  # the charts are drawn again once the layout has settled
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(demo_app(tmp_path), run_before=shown, terminal_size=(120, 36))
+
+
 def test_dashboard_empty(snap_compare, tmp_path):
     app = demo_app(tmp_path, filled=False)
     assert snap_compare(app, run_before=steady(), terminal_size=(120, 36))

@@ -75,6 +75,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         Binding("x", "archive", "Archive", id="archive"),
         Binding("i", "import_file", "Import", id="import_file"),
         Binding("p", "paste", "Paste", id="paste"),
+        Binding("g", "statistics", "Stats", id="statistics"),
         Binding("slash", "search", "Search", id="search"),
         Binding("f", "cycle_filter", "Filter", id="filter"),
         Binding("escape", "clear_search", "Clear search", id="clear_search"),
@@ -398,6 +399,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
         self.app.push_screen(PasteScreen(), callback=self._after_import)
 
+    def action_statistics(self) -> None:
+        from aliret_tui.tui.screens.statistics import StatisticsScreen
+
+        self.app.push_screen(StatisticsScreen())
+
     def _after_import(self, plan: ImportPlan | None) -> None:
         if plan is None:
             return
@@ -451,6 +457,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         yield SystemCommand(
             "Import orders from a file", "Exports, saved pages, emails (i)", self.action_import_file
         )
+        yield SystemCommand(
+            "Statistics", "Money recovered, dispute outcomes, refund delays (g)",
+            self.action_statistics,
+        )  # fmt: skip
         yield SystemCommand(
             "Paste an order page or email", "Copied text from AliExpress (p)", self.action_paste
         )

@@ -17,6 +17,7 @@ DASHBOARD_KEYS = (
     ("archive", "x", "archive or delete (asks first)"),
     ("import_file", "i", "import orders from a file (exports, saved pages, emails)"),
     ("paste", "p", "paste a copied order page or email"),
+    ("statistics", "g", "statistics: money recovered, outcomes, refund delays, stores"),
     ("search", "/", "search order number, title and store"),
     ("filter", "f", "cycle the filter: active, disputes, closed, all"),
     ("sort", "s", "sort by the next column (S reverses)"),

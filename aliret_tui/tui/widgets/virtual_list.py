@@ -42,8 +42,8 @@ class VirtualList(ScrollView, can_focus=True):
         Binding("down,j", "cursor_down", "Down", show=False, id="down"),
         Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
-        Binding("home,g", "first", "First", show=False, id="first"),
-        Binding("end,G", "last", "Last", show=False, id="last"),
+        Binding("home", "first", "First", show=False, id="first"),
+        Binding("end", "last", "Last", show=False, id="last"),
         Binding("enter", "select_cursor", "Open", id="open"),
     ]
 

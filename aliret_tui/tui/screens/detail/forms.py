@@ -354,8 +354,11 @@ class PromptScreen(Dialog):
         placeholder: str = "",
         choices: list[tuple[str, str]] | None = None,
         choice_label: str = "",
+        value: str = "",
     ):
+        """``value``: the text the input starts with (a suggested file name)."""
         super().__init__()
+        self.value = value
         self.heading = title
         self.label = label
         self.explanation = explanation
@@ -369,7 +372,7 @@ class PromptScreen(Dialog):
             if self.explanation:
                 yield Static(Content(self.explanation), classes="muted")
             yield Label(self.label)
-            yield Input(placeholder=self.placeholder, id="value", compact=True)
+            yield Input(self.value, placeholder=self.placeholder, id="value", compact=True)
             if self.choices:
                 yield Label(self.choice_label)
                 yield Select(

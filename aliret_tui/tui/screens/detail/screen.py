@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from aliret_tui.domain.timeline import timeline_lines, timeline_text
 from aliret_tui.domain.vocabulary import EventKind
+from aliret_tui.files import HashingCancelled
 from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.screens.detail.chat_actions import ChatActions
 from aliret_tui.tui.screens.detail.current_order import POLL_SECONDS
@@ -25,6 +28,7 @@ from aliret_tui.tui.screens.detail.forms import (
     EVENT_KEYS,
     EventFormScreen,
     EventPickerScreen,
+    PromptScreen,
 )
 from aliret_tui.tui.screens.detail.full_text import FullTextScreen
 from aliret_tui.tui.screens.detail.loading import DetailLoaded
@@ -72,6 +76,7 @@ class DetailScreen(ChatActions, EvidenceActions):
         Binding("3", "tab('chat')", "Chat", show=False, id="tab_chat"),
         Binding("4", "tab('evidence')", "Evidence", show=False, id="tab_evidence"),
         Binding("c", "copy_timeline", "Copy timeline", id="copy_timeline"),
+        Binding("P", "claim_pack", "Claim pack", id="claim_pack"),
         Binding("m", "add_message", "Add message", id="add_message"),
         Binding("i", "import_transcript", "Import transcript", id="import_transcript"),
         Binding("e", "edit_message", "Edit", id="edit_message"),
@@ -187,6 +192,62 @@ class DetailScreen(ChatActions, EvidenceActions):
             markup=False,
         )
 
+    def action_claim_pack(self) -> None:
+        """Ask where, then write the claim pack: one zip to hand to a mediator."""
+        if self.record is None:
+            return
+        from aliret_tui.reports.claim_pack import default_pack_name
+
+        def chosen(answer: tuple[str, Any] | None) -> None:
+            if answer is not None:
+                self._write_claim_pack(answer[0])
+
+        self.app.push_screen(
+            PromptScreen(
+                "Build a claim pack",
+                "Save as",
+                "One zip for the mediator: a summary, the timeline, the chat, the evidence "
+                "files and a manifest of their SHA-256, each file checked against the hash "
+                "recorded when it was attached.",
+                value=str(Path.cwd() / default_pack_name(self.order_id)),
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write_claim_pack(self, path_text: str) -> None:
+        from aliret_tui.reports.claim_pack import write_claim_pack
+
+        worker = get_current_worker()
+        record, origins = self.aliret.db.call(
+            lambda store: (store.record(self.order_id), store.fact_origins(self.order_id))
+        )
+        try:
+            packed = write_claim_pack(
+                record,
+                today=self.aliret.time.today(),
+                policy=self.aliret.policy,
+                origins=origins,
+                destination=Path(path_text).expanduser(),
+                should_stop=lambda: worker.is_cancelled,
+            )
+        except HashingCancelled:
+            return  # the screen went, or the app is quitting
+        problems = packed.problems
+        message = f"{packed.path} ({len(packed.files)} files)"
+        if problems:
+            message += (
+                f"; {len(problems)} attached file{'s' if len(problems) != 1 else ''} changed "
+                "or missing since attached: see summary.md"
+            )
+        self.app.call_from_thread(
+            self.notify,
+            message,
+            title="Claim pack written",
+            severity="warning" if problems else "information",
+            markup=False,
+        )
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -299,6 +360,9 @@ class DetailScreen(ChatActions, EvidenceActions):
             )
         yield SystemCommand(
             "Copy timeline", "Plain text for a mediation request", self.action_copy_timeline
+        )
+        yield SystemCommand(
+            "Build claim pack", "One zip for the mediator (P)", self.action_claim_pack
         )
         if self._has_folded_text(self.query_one(TabbedContent).active):
             yield SystemCommand(

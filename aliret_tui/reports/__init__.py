@@ -1,0 +1,1 @@
+"""Reports built from the store: statistics and the claim pack."""
