@@ -17,6 +17,10 @@ that names it, so a typo never silently falls back to a default.
     alarm_time = "09:00"           # ...at this local time
     [import]
     currency = "EUR"               # for imported amounts that carry no currency (XLSX)
+    [notify]                       # reminders sent by `check --notify` (through Apprise)
+    urls = ["ntfy://my-topic"]     # Apprise URLs; else $ALIRET_TUI_NOTIFY_URLS; else desktop
+    days = [7, 3, 1, 0]            # remind this many days before a deadline (and once overdue)
+    config = "apprise.yml"         # an Apprise config file (default: apprise.yml beside this)
     [policy]                       # any rule of the policy table; see policy.py
     seller_response_days = 5
 """
@@ -40,10 +44,13 @@ DEFAULT_SOON_DAYS = 7
 DEFAULT_CHECK_DAYS = 7
 DEFAULT_ALARM_DAYS_BEFORE = (2, 0)
 DEFAULT_ALARM_TIME = "09:00"
+DEFAULT_NOTIFY_DAYS = (7, 3, 1, 0)
+MAX_NOTIFY_DAYS = 365
 # Patterns are compiled where used: most runs read no config file at all.
 _KEY_NAME = r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$"
 _CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _THEME_LINE = r"^\s*theme\s*="
+_URL_SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*://"
 # A window of 0 days is closed the day it opens (an order's own window_days starts at 1 too).
 _AT_LEAST_ONE_DAY = ("inspection_window_days", "local_return_window_days")
 # (earlier, later, why): rules where the first must not be more than the second.
@@ -83,6 +90,9 @@ class Settings:
         alarm_days_before: tuple[int, ...] = DEFAULT_ALARM_DAYS_BEFORE,
         alarm_time: str = DEFAULT_ALARM_TIME,
         import_currency: str | None = None,
+        notify_urls: tuple[str, ...] = (),
+        notify_days: tuple[int, ...] = DEFAULT_NOTIFY_DAYS,
+        notify_config: str | None = None,
         path: str | Path | None = None,
         origins: dict[str, str] | None = None,
     ):
@@ -95,6 +105,9 @@ class Settings:
         self.alarm_days_before = alarm_days_before
         self.alarm_time = alarm_time
         self.import_currency = import_currency
+        self.notify_urls = notify_urls
+        self.notify_days = notify_days
+        self.notify_config = notify_config
         self.path = path
         self.origins = origins or {}
 
@@ -111,6 +124,10 @@ class Settings:
             ("calendar.alarm_days_before", list(self.alarm_days_before)),
             ("calendar.alarm_time", self.alarm_time),
             ("import.currency", self.import_currency or ""),
+            # A URL holds its service's password or token: only its scheme is shown.
+            ("notify.urls", [f"{url.partition('://')[0]}://…" for url in self.notify_urls]),
+            ("notify.days", list(self.notify_days)),
+            ("notify.config", self.notify_config or ""),
         ]
         listed += [(f"keys.{action}", key) for action, key in sorted(self.keys.items())]
         listed += [(f"policy.{rule.name}", getattr(self.policy, rule.name)) for rule in RULES]
@@ -146,6 +163,9 @@ def parse_settings(data: dict, path: Path | str) -> Settings:
         alarm_days_before=reader.alarm_days(),
         alarm_time=reader.clock_time("calendar", "alarm_time", DEFAULT_ALARM_TIME),
         import_currency=reader.currency("import", "currency"),
+        notify_urls=reader.notify_urls(),
+        notify_days=reader.notify_days(),
+        notify_config=reader.notify_config(),
         policy=reader.policy(),
         path=path,
         origins=reader.origins,
@@ -159,12 +179,13 @@ def parse_settings(data: dict, path: Path | str) -> Settings:
 class _Reader:
     """Takes values out of the parsed TOML, checking each, noting where it came from."""
 
-    SECTIONS = ("keys", "urgency", "check", "calendar", "import", "policy")
+    SECTIONS = ("keys", "urgency", "check", "calendar", "import", "notify", "policy")
     KNOWN = {
         "urgency": {"critical_days", "soon_days"},
         "check": {"days"},
         "calendar": {"alarm_days_before", "alarm_time"},
         "import": {"currency"},
+        "notify": {"urls", "days", "config"},
     }
 
     def __init__(self, data: dict, path: Path | str):
@@ -244,6 +265,57 @@ class _Reader:
                 self.path, key, f"must be a list of days, e.g. [2, 0] (got {value!r})"
             )
         return tuple(sorted({_whole(day, self.path, key, 0, 60) for day in value}, reverse=True))
+
+    def notify_urls(self) -> tuple[str, ...]:
+        """Apprise URLs. A URL holds a password or token, so a refusal never quotes one."""
+        value = self._take("notify", "urls")
+        if value is None:
+            return ()
+        key = "notify.urls"
+        example = 'e.g. ["ntfy://my-topic"]'
+        if not isinstance(value, list):
+            kind = type(value).__name__
+            raise ConfigError(self.path, key, f"must be a list of URLs, {example} (got a {kind})")
+        urls = []
+        for number, url in enumerate(value, start=1):
+            where = f"{key}[{number}]"
+            if not isinstance(url, str):
+                raise ConfigError(self.path, where, f"must be a URL in quotes, {example}")
+            url = url.strip()
+            import re
+
+            if not re.match(_URL_SCHEME, url):
+                raise ConfigError(self.path, where, "must be an Apprise URL, service://...")
+            if not url.isprintable() or any(char.isspace() for char in url):
+                raise ConfigError(self.path, where, "must not hold spaces or control characters")
+            urls.append(url)
+        return tuple(urls)
+
+    def notify_days(self) -> tuple[int, ...]:
+        value = self._take("notify", "days")
+        if value is None:
+            return DEFAULT_NOTIFY_DAYS
+        key = "notify.days"
+        if not isinstance(value, list):
+            raise ConfigError(
+                self.path, key, f"must be a list of days, e.g. [7, 3, 1, 0] (got {value!r})"
+            )
+        days = {_whole(day, self.path, key, 0, MAX_NOTIFY_DAYS) for day in value}
+        return tuple(sorted(days, reverse=True))
+
+    def notify_config(self) -> str | None:
+        """An Apprise config file; a relative path is taken from beside config.toml."""
+        value = self._take("notify", "config")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise ConfigError(
+                self.path, "notify.config", f"must be a file path in quotes (got {value!r})"
+            )
+        import os
+
+        path = os.path.expanduser(value.strip())
+        return os.path.join(os.path.dirname(os.path.abspath(self.path)), path)
 
     def keys(self) -> dict[str, str]:
         import re

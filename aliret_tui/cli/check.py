@@ -1,4 +1,6 @@
-"""``aliret-tui check``: the daily look at what expires soon. Standard library only."""
+"""``aliret-tui check``: the daily look at what expires soon, and with ``--notify`` the
+reminders it sends (``notify.due_reminders``). Standard library only: Apprise is
+imported only when ``--notify`` has a reminder to send."""
 
 from __future__ import annotations
 
@@ -33,10 +35,13 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
         echo(format_plain(items, days))
     elif not args.quiet:
         echo(f"Nothing due in the next {days} days.")
-    if args.notify and items:
-        from aliret_tui.notify import notify_due
+    if args.notify:
+        # Only now: `check` without --notify loads none of this, and Apprise is
+        # imported only when a reminder is actually sent.
+        from aliret_tui.notify.due_reminders import send_due_reminders
 
-        notify_due(items, days)
+        for warning in send_due_reminders(context, settings, items, days):
+            echo(f"aliret-tui: warning: {warning}", err=True)
     warning = backup_warning(context.db_file)
     if warning:
         echo(f"aliret-tui: warning: {warning}", err=True)

@@ -342,31 +342,6 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
 # -- calendar / settings --------------------------------------------------------------
 
 
-def run_ics(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui import ical
-
-    if args.days is not None and not 0 <= args.days <= 3650:
-        raise UserError(f"--days: must be from 0 to 3650 (got {args.days})")
-    settings = context.settings()
-    now = context.time.now()
-    with open_store(context, readonly=True) as store:
-        orders = store.list_orders(include_archived=True)
-        records = [
-            store.record(order.order_id)
-            for order in orders
-            if ical.wanted(order, settings.policy, now.date())
-        ]
-    calendar = ical.build_calendar(records, settings=settings, now=now, within_days=args.days)
-    text = calendar.to_ical().decode("utf-8")
-    if args.output:
-        write_private_file(Path(args.output).expanduser(), outgoing(text, crlf=True))
-        running = sum(1 for event in calendar.walk("VEVENT") if event["status"] == "CONFIRMED")
-        echo(f"Wrote {running} deadlines to {args.output}", err=True)
-    else:
-        sys.stdout.write(outgoing(text, crlf=True))
-    return 0
-
-
 def run_config(args: argparse.Namespace, context: Context) -> int:
     from aliret_tui.runtime.keymap import checked_keymap, remappable_ids
     from aliret_tui.runtime.themes import check_theme

@@ -58,7 +58,14 @@ def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
 
 
 # The module that runs each command, where it is not ``cli.commands``.
-COMMAND_MODULES = {"check": "check", "pack": "reports", "stats": "reports"}
+COMMAND_MODULES = {
+    "check": "check",
+    "pack": "reports",
+    "stats": "reports",
+    "notify": "reminders",
+    "remind": "reminders",
+    "ics": "calendar_feed",
+}
 
 
 def run_command(args: argparse.Namespace | SimpleNamespace, context: Context) -> int:

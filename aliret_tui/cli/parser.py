@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 
 from aliret_tui import PROG, __version__
+from aliret_tui.cli import calendar_feed as calendar_commands
+from aliret_tui.cli import reminders as reminder_commands
 from aliret_tui.domain.vocabulary import EventKind, Reason, names
 from aliret_tui.timesource import parse_iso_date
 
@@ -115,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--notify",
         action="store_true",
-        help="also show a desktop notification when something is due",
+        help="also send the reminders due today ([notify] in config.toml; by default a "
+        "desktop notification)",
     )
 
     listing = command("list", "list active orders with their state and next deadline")
@@ -170,12 +173,6 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", "replace the database with a backup (saving the current one)")
     restore.add_argument("file", metavar="FILE", help="a backup made by aliret-tui")
 
-    calendar = command("ics", "write the deadlines as an iCalendar file for your calendar app")
-    calendar.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
-    calendar.add_argument(
-        "--days", type=int, default=None, metavar="N", help="only deadlines within N days"
-    )
-
     pack = command(
         "pack",
         "build a claim pack for one order: summary, timeline, chat, evidence files and a "
@@ -202,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", metavar="YYYY-MM-DD", type=_iso_date, help="only orders from this date on"
     )
 
+    for module in (calendar_commands, reminder_commands):
+        module.add_commands(command)
     command("config", "print the effective settings and where each came from")
     command("locate", "print where the database, config file and backups are")
     return parser

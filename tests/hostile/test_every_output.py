@@ -198,6 +198,11 @@ def _cases() -> dict[str, Case]:
         "stats": Case(("stats",)),
         "stats --json": Case(("stats", "--json")),
         "pack --dir": Case(("pack", order_number(2), "--dir", "{out}"), writes="{out}"),
+        "notify": Case(("notify",)),
+        "notify --test": Case(("notify", "--test")),
+        "remind status": Case(("remind", "status"), code=1),
+        # The hostile database path holds control characters: install refuses it.
+        "remind install --print": Case(("remind", "install", "--print", "--using", "cron"), code=2),
         "config": Case(("config",)),
         "locate": Case(("locate",)),
         "backup": Case(("backup",)),
