@@ -55,6 +55,7 @@ class AliretApp(App[int]):
         self.db = StoreAccess(db_path, self.settings.policy, time)
         self.set_reactive(AliretApp.now, time.now())
         self._first_rows: list[tuple[Any, ...]] | None = None
+        self.prepared_statistics: Any = None  # screens.statistics.PreparedStatistics
 
     @classmethod
     def with_first_rows(cls, *, db_path: Path, time: TimeSource, **options: Any) -> AliretApp:

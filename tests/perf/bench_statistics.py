@@ -12,8 +12,11 @@ in-process, median and worst of --runs:
 - **read + compute**: ``read_histories`` on an open connection, then
   ``compute_statistics``, then ``statistics_text`` (what ``stats`` prints);
 - **screen opens**: from pushing ``StatisticsScreen`` on the running app to the
-  first frame painted with every section (its worker read and computed, charts
-  drawn). The first opening, which also imports textual-plotext, is shown apart;
+  first frame painted with every section (charts drawn), a second after the
+  dashboard loaded. "Computed ahead": the figures the dashboard computed once it
+  loaded (checked against the store's data version); "read on opening": as if g
+  were pressed before that, the screen reading every history itself. The first
+  opening, which also imports textual-plotext, is shown apart;
 - **dashboard first row** (for scale): ``bench.py``'s headless figure, the whole
   process from its start to the first frame with a row.
 
@@ -121,9 +124,11 @@ def read_and_compute(path: Path, runs: int) -> tuple[list[float], int, int]:
     return times, len(histories), sum(len(history.events) for history in histories)
 
 
-async def screen_openings(path: Path, runs: int) -> list[float]:
+async def screen_openings(path: Path, runs: int, *, computed_ahead: bool) -> list[float]:
     """ms from pushing the statistics screen to its first frame with every section;
-    the first opening (which imports textual-plotext) comes first."""
+    the first opening (which imports textual-plotext) comes first. ``computed_ahead``
+    False forgets the figures the dashboard computed after loading, as when g is
+    pressed before that is done: the screen reads every history itself."""
     from support.tui import settle
     from textual.screen import Screen
 
@@ -151,6 +156,8 @@ async def screen_openings(path: Path, runs: int) -> list[float]:
             await pilot.pause(1.0)  # a look at the dashboard first, as a user has
             for _ in range(runs + 1):
                 painted.clear()
+                if not computed_ahead:
+                    app.prepared_statistics = None
                 start = time.perf_counter()
                 app.push_screen(StatisticsScreen())
                 while not painted:
@@ -189,11 +196,12 @@ def main() -> None:
             times, orders, events = read_and_compute(path, runs)
             print(f"{size:>7,} orders, {label:<14} read+compute+text: {summary(times)}"
                   f"  ({orders:,} orders, {events:,} events)")  # fmt: skip
-        openings = asyncio.run(screen_openings(full, runs))
-        first, rest = openings[0], openings[1:]
-        verdict = "met" if statistics.median(rest) <= TARGET_MS else "NOT MET"
-        print(f"{size:>7,} orders, statistics screen opens:      {summary(rest)}"
-              f"  (first opening {first:.1f} ms)  {verdict}")  # fmt: skip
+        for ahead, label in ((True, "computed ahead"), (False, "read on opening")):
+            openings = asyncio.run(screen_openings(full, runs, computed_ahead=ahead))
+            first, rest = openings[0], openings[1:]
+            verdict = "met" if max(rest) <= TARGET_MS else "NOT MET (max)"
+            print(f"{size:>7,} orders, screen opens, {label:<15}: {summary(rest)}"
+                  f"  (first opening {first:.1f} ms)  {verdict}")  # fmt: skip
         if not options.no_dashboard:
             dashboard = dashboard_first_row(full, max(3, runs // 2))
             print(f"{size:>7,} orders, dashboard first row (process): {summary(dashboard)}")

@@ -126,3 +126,34 @@ async def test_an_empty_store_says_so_without_charts(make_app, store):
         assert "No refunds yet." in screen_text(app)
         assert not screen.query(PlotextPlot)
         assert "No disputes yet." in texts(screen)
+
+
+async def test_g_shows_the_figures_computed_ahead_until_the_data_changes(
+    make_app, history, monkeypatch
+):
+    """The dashboard computes the figures once it has loaded, so g needs no read of the
+    whole history; a change since (here from another process) is read afresh."""
+    import aliret_tui.store.history as store_history
+
+    reads = []
+    real = store_history.read_histories
+    monkeypatch.setattr(
+        store_history, "read_histories", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await app.workers.wait_for_complete()
+        assert app.prepared_statistics is not None and len(reads) == 1
+        await pilot.press("g")
+        await settle(pilot, app)
+        assert isinstance(app.screen, StatisticsScreen)
+        assert "Open windows: 9.99 USD (1 order)" in screen_text(app)
+        assert len(reads) == 1  # the figures computed ahead
+        await pilot.press("escape")
+        await settle(pilot, app)
+        add(history, "7", delivered_on=days(-2), price="5.00")  # another process adds
+        await pilot.press("g")
+        await settle(pilot, app)
+        assert len(reads) == 2
+        assert "Open windows: 14.99 USD (2 orders)" in screen_text(app)

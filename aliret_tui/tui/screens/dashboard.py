@@ -158,6 +158,14 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             RowsLoaded(everything, today, version, select, backup_problem=problem, index=index)
         )
 
+    @work(thread=True, exclusive=True, group="prepare-statistics", exit_on_error=False)
+    def _prepare_statistics(self) -> None:
+        """The statistics' figures, computed once the orders are on screen, so that g
+        shows them at once (the screen reads them again if the data changed since)."""
+        from aliret_tui.tui.screens.statistics import prepare_statistics
+
+        self.aliret.prepared_statistics = prepare_statistics(self.aliret)
+
     def _reload_if_changed(self) -> None:
         """Reload when the data changed: from another shell (`aliret-tui add` or
         `event`), polled every second, or on another screen of this app. A poll still
@@ -187,6 +195,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.loaded = message.complete
         if message.complete:
             self._tidy_memory_soon()
+            if self.aliret.prepared_statistics is None:
+                self._prepare_statistics()
         self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
         summary = Content(summarise(self.rows).text())
         if message.backup_problem is not None:

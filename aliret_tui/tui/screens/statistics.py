@@ -34,12 +34,12 @@ from aliret_tui.reports.statistics import (
     sections_text,
 )
 from aliret_tui.sanitize import shown
+from aliret_tui.tui.app_services import AppServices, PreparedStatistics
 from aliret_tui.tui.widgets.keys_footer import KeysFooter
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from aliret_tui.store.store import Store
-    from aliret_tui.tui.app_services import AppServices
 
 # Short names for the outcome chart's axis; the text beside it has the full ones.
 OUTCOME_AXIS = {
@@ -61,13 +61,26 @@ class StatisticsLoaded(Message):
 
 def read_statistics(app: AppServices, since: dt.date | None = None) -> Statistics:
     """Read every order's history and compute the figures (call from a thread worker)."""
+    return _read(app, since)[1]
+
+
+def prepare_statistics(app: AppServices) -> PreparedStatistics:
+    """Compute the all-time figures now (call from a thread worker), so that ``g``
+    shows them at once while the data has not changed."""
+    version, stats = _read(app, None)
+    return PreparedStatistics(version, app.time.today(), stats)
+
+
+def _read(app: AppServices, since: dt.date | None) -> tuple[tuple[int, int], Statistics]:
     from aliret_tui.store.history import read_histories
 
-    def read(store: Store) -> list:
-        return read_histories(store.db.conn, store.policy)
+    def read(store: Store) -> tuple[tuple[int, int], list]:
+        version = store.data_version()  # first: a change after it is seen as a change
+        return version, read_histories(store.db.conn, store.policy)
 
-    histories = app.db.call(read)
-    return compute_statistics(histories, today=app.time.today(), since=since, policy=app.policy)
+    version, histories = app.db.call(read)
+    today = app.time.today()
+    return version, compute_statistics(histories, today=today, since=since, policy=app.policy)
 
 
 # The sections that have charts; the others are text alone.
@@ -123,8 +136,17 @@ class StatisticsScreen(ReportsWorkerErrors, Screen[None]):
     # -- loading -----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="statistics", exit_on_error=False)
-    def load(self) -> None:
-        self.post_message(StatisticsLoaded(read_statistics(self.aliret, self.since)))
+    def load(self, *, fresh: bool = False) -> None:
+        """The figures: those computed ahead when the data has not changed since (and
+        it is the same day), else read now."""
+        app = self.aliret
+        prepared = app.prepared_statistics
+        if not fresh and self.since is None and prepared is not None:
+            current = app.db.call(lambda store: store.data_version())
+            if (prepared.data_version, prepared.today) == (current, app.time.today()):
+                self.post_message(StatisticsLoaded(prepared.stats))
+                return
+        self.post_message(StatisticsLoaded(read_statistics(app, self.since)))
 
     @on(StatisticsLoaded)
     async def _show(self, message: StatisticsLoaded) -> None:
@@ -152,7 +174,7 @@ class StatisticsScreen(ReportsWorkerErrors, Screen[None]):
         self.dismiss()
 
     def action_reload(self) -> None:
-        self.load()
+        self.load(fresh=True)
 
 
 def _section_id(section: Section) -> str:
