@@ -8,7 +8,7 @@ from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.errors import UserError
 from aliret_tui.store.backup_status import failure_message, last_failure
-from aliret_tui.store.due import DueItem, due_items, open_readonly
+from aliret_tui.store.due import DueItem, due_items, open_readonly, require_database
 from aliret_tui.terminal_cells import cells, pad, shorten
 
 TYPE_CHECKING = False
@@ -27,6 +27,8 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
     days = args.days if args.days is not None else settings.check_days
     if not 0 <= days <= MAX_DAYS:
         raise UserError(f"--days: must be from 0 to {MAX_DAYS} (got {days})")
+    # No database is no "Nothing due": a mistyped path would stay silent in cron.
+    require_database(context.db_file, getattr(args, "db", None))
     today = context.time.today()
     items = due_items(context.db_file, settings.policy, today, days)
     if args.json:

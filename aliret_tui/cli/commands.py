@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from aliret_tui import paths
 from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.clocks import describe_days_left
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, note_unusual_order_id
+from aliret_tui.domain.fields import order_id as typed_order_id
 from aliret_tui.domain.models import EventInput, Order, OrderFacts, parse
 from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
@@ -69,6 +70,27 @@ def open_store(context: Context, *, readonly: bool = False) -> Store:
     return Store(context.db_path, policy=policy, time=context.time)
 
 
+def stored_order_id(store: Store, typed: str) -> str:
+    """The order an ORDER_ID argument names, read as ``add`` stores it: spaces, dashes
+    and a trailing "Copy" go, so "8175 1234 5678 9012" finds 8175123456789012. An
+    order stored as typed (before ids were normalised) is found by that text too."""
+    try:
+        wanted = typed_order_id(typed)
+    except FieldError as error:
+        raise _as_option_error(error) from None
+    if wanted == typed or store.orders_by_id([wanted]) or not store.orders_by_id([typed]):
+        return wanted
+    return typed
+
+
+def _order_currency(context: Context, typed: str) -> str | None:
+    """The currency of the order ORDER_ID names, read without writing anything (an
+    event's amount is read in it); None when there is no such order."""
+    with open_store(context, readonly=True) as store:
+        found = store.orders_by_id([stored_order_id(store, typed)])
+    return found[0].currency if found else None
+
+
 # -- add -----------------------------------------------------------------------
 
 
@@ -96,6 +118,7 @@ def run_add(args: argparse.Namespace, context: Context) -> int:
             notes=notes,
             today=context.time.today(),
         )
+        note_unusual_order_id(facts.order_id, notes)
         with open_store(context) as store:
             order = store.add_order(facts)
             policy = store.policy
@@ -124,14 +147,17 @@ def run_event(args: argparse.Namespace, context: Context) -> int:
     }
     notes = TextNotes()
     try:
+        # An amount is read in the order's currency (1,234 yen is one thousand and more).
+        currency = _order_currency(context, args.order_id) if args.amount else None
         request = parse(
             EventInput,
             {key: value for key, value in given.items() if value is not None},
             notes=notes,
             today=context.time.today(),
+            currency=currency,
         )
         with open_store(context) as store:
-            transition = store.record_event(args.order_id, request)
+            transition = store.record_event(stored_order_id(store, args.order_id), request)
             policy = store.policy
     except (FieldError, FieldErrors) as error:
         raise _as_option_error(error) from None
@@ -186,8 +212,11 @@ def order_summary(order: Order, policy: Policy, today: dt.date) -> dict[str, Any
 
 
 def run_list(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui.store.due import require_database
+
     today = context.time.today()
-    with open_store(context, readonly=True) as store:
+    with open_store(context, readonly=True) as store:  # a bad config.toml is said first
+        require_database(context.db_file, getattr(args, "db", None))
         orders = store.list_orders(include_archived=args.all)
         policy = store.policy
     if not args.all:

@@ -11,6 +11,9 @@ from aliret_tui.cli import reminders as reminder_commands
 from aliret_tui.domain.vocabulary import EventKind, Reason, names
 from aliret_tui.timesource import parse_iso_date
 
+# The dates a user types (not --today, which stays strict).
+TYPED_DATES = "YYYY-MM-DD, today, yesterday or -N (N days ago)"
+
 
 def _iso_date(text: str) -> object:
     try:
@@ -62,18 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", "add one order")
     add.add_argument("order_id", metavar="ORDER_ID", help="the AliExpress order number")
     add.add_argument("--title", required=True, help="item title")
-    add.add_argument("--price", required=True, metavar="AMOUNT", help="price paid, e.g. 12.50")
+    add.add_argument(
+        "--price", required=True, metavar="AMOUNT", help="price paid, e.g. 12.50 or 12,50"
+    )
     add.add_argument("--currency", required=True, metavar="CODE", help="ISO 4217 code, e.g. USD")
     add.add_argument("--store", metavar="TEXT", help="store (seller) name")
-    add.add_argument("--ordered", metavar="DATE", help="order date, YYYY-MM-DD")
-    add.add_argument("--delivered", metavar="DATE", help="delivery date, YYYY-MM-DD")
+    add.add_argument("--ordered", metavar="DATE", help="order date: " + TYPED_DATES)
+    add.add_argument("--delivered", metavar="DATE", help="delivery date: " + TYPED_DATES)
     add.add_argument(
         "--window-days", metavar="N", help="inspection window in days (default 15; 90 Local Return)"
     )
     add.add_argument(
         "--protection-ends",
         metavar="DATE",
-        help="buyer protection end date shown on the order page (overrides the window)",
+        help="buyer protection end date shown on the order page (overrides the window): "
+        + TYPED_DATES,
     )
     add.add_argument("--country", metavar="CC", help="ship-to country, ISO 3166 alpha-2")
     add.add_argument("--free-return", action="store_true", help="the item is marked Free Return")
@@ -83,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     event = command("event", "record a lifecycle event for an order")
     event.add_argument("order_id", metavar="ORDER_ID")
     event.add_argument("event", metavar="EVENT", help="one of: " + ", ".join(names(EventKind)))
-    event.add_argument("--on", metavar="DATE", help="when it happened (default: today)")
+    event.add_argument(
+        "--on", metavar="DATE", help=f"when it happened: {TYPED_DATES} (default: today)"
+    )
     event.add_argument("--reason", metavar="R", help="open_dispute: " + ", ".join(names(Reason)))
     event.add_argument(
         "--outcome",
@@ -98,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     event.add_argument("--tracking", metavar="T", help="return_shipped: tracking number")
     event.add_argument("--carrier", metavar="C", help="return_shipped: carrier")
     event.add_argument(
-        "--amount", metavar="A", help="seller_agreed, refunded: amount (partial allowed)"
+        "--amount",
+        metavar="A",
+        help="seller_agreed, refunded: amount, e.g. 12.50 or 12,50 (partial allowed)",
     )
     event.add_argument("--note", metavar="TEXT", help="a note for the timeline")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from aliret_tui.cli.commands import open_store
+from aliret_tui.cli.commands import open_store, stored_order_id
 from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.runtime.context import Context
 
@@ -14,8 +14,9 @@ def run_pack(args: argparse.Namespace, context: Context) -> int:
     from aliret_tui.reports.claim_pack import write_claim_pack
 
     with open_store(context, readonly=True) as store:
-        record = store.record(args.order_id)
-        origins = store.fact_origins(args.order_id)
+        order_id = stored_order_id(store, args.order_id)  # "8175 1234 5678 9012" too
+        record = store.record(order_id)
+        origins = store.fact_origins(order_id)
         policy = store.policy
     packed = write_claim_pack(
         record,

@@ -23,6 +23,7 @@ from aliret_tui.timesource import EARLIEST_DATE, LATEST_DATE, parse_iso_date
 
 MAX_ORDER_ID = 64
 ALIEXPRESS_ID_DIGITS = 12  # order numbers have 15 or 16; shorter ones are kept as typed
+ALIEXPRESS_ID_LENGTHS = (15, 16)
 MAX_LINE_TEXT = 20_000  # titles and store names
 MAX_SHORT_TEXT = 200  # tracking numbers, carriers
 MAX_LONG_TEXT = 200_000  # notes and chat messages
@@ -52,26 +53,34 @@ class FieldErrors(UserError, ValueError):
 
 
 class TextNotes:
-    """Collects which fields lost control characters while input was cleaned."""
+    """Collects which fields lost control characters while input was cleaned, and
+    warnings about values that were accepted but deserve a second look."""
 
     def __init__(self) -> None:
         self.removed: list[tuple[str, int]] = []  # (field, characters removed)
+        self.warnings: list[tuple[str, str]] = []  # (field, message)
 
     def record(self, field: str, cleaned: Cleaned) -> str:
         if cleaned.changed:
             self.removed.append((field, cleaned.removed))
         return cleaned.text
 
+    def warn(self, field: str, message: str) -> None:
+        self.warnings.append((field, message))
+
     def messages(self, name_of: Callable[[str], str] = str) -> list[str]:
-        """'title: removed 4 control characters ...', with fields named by ``name_of``."""
-        return [
+        """'title: removed 4 control characters ...', then the warnings, with fields
+        named by ``name_of``."""
+        cleaned = [
             f"{name_of(field)}: removed {count} control character{'s' if count != 1 else ''}"
             " (terminal escape sequences and invisible controls are never stored)"
             for field, count in self.removed
         ]
+        return cleaned + [f"{name_of(field)}: {message}" for field, message in self.warnings]
 
     def extend(self, other: TextNotes, prefix: str) -> None:
         self.removed.extend((f"{prefix}{field}", count) for field, count in other.removed)
+        self.warnings.extend((f"{prefix}{field}", message) for field, message in other.warnings)
 
 
 def _text(field: str, value: object, *, multiline: bool, notes: TextNotes | None) -> str:
@@ -133,6 +142,26 @@ def _aliexpress_digits(text: str) -> str | None:
     return digits if is_number else None
 
 
+def note_unusual_order_id(order_id: str, notes: TextNotes) -> None:
+    """A warning in ``notes`` when an order number (as ``order_id`` returned it) is not
+    the 15 or 16 digits of an AliExpress one. It is kept all the same: it may be an
+    order from elsewhere, but it may also be cut short when it was copied."""
+    if order_id.isascii() and order_id.isdigit():
+        if len(order_id) in ALIEXPRESS_ID_LENGTHS:
+            return
+        count = f"{len(order_id)} digit{'s' if len(order_id) != 1 else ''}"
+        message = (
+            f"{order_id} has {count}, but AliExpress order numbers have 15 or 16; "
+            "it was kept as it is: check it against the order page"
+        )
+    else:
+        message = (
+            f"{order_id[:40]!r} is not an AliExpress order number (15 or 16 digits); "
+            "it was kept as typed"
+        )
+    notes.warn("order_id", message)
+
+
 def currency(value: object, field: str = "currency") -> str:
     if not isinstance(value, str) or not value.strip():
         raise FieldError(field, "is required: an ISO 4217 code such as USD, EUR or GBP")
@@ -160,26 +189,31 @@ def country(value: object, field: str = "country") -> str | None:
 
 
 def amount(value: object, currency_code: str | None, field: str = "price") -> Decimal:
-    """A positive money amount with no more decimals than the currency allows."""
+    """A positive money amount with no more decimals than the currency allows.
+
+    Typed text may use a decimal comma and group its thousands: ``12,50``,
+    ``1.234,56``, ``1,234.56``, ``1 234,56`` and ``12.5`` all read as people mean
+    them. One separator before exactly three digits (``1,234``; ``1.234`` when the
+    currency has fewer than 3 decimals) could be either, and is refused with what
+    to type instead."""
     if isinstance(value, bool) or value is None or value == "":
         raise FieldError(field, "is required: a number such as 12.50")
     if isinstance(value, float):
         value = repr(value)
     text = str(value).strip()
+    places = minor_units(currency_code) if currency_code is not None else None
+    plain = _plain_number(text, field, currency_code, places)
     try:
-        number = Decimal(text)
+        number = Decimal(plain)
     except InvalidOperation:
-        shown = clean_line(text).text[:30]
-        hint = " (use a dot for decimals)" if "," in text else ""
-        raise FieldError(field, f"must be a number such as 12.50{hint} (got {shown!r})") from None
-    if not number.is_finite() or "e" in text.lower():
+        raise _not_a_number(field, text) from None
+    if not number.is_finite() or "e" in plain.lower():
         raise FieldError(field, f"must be a plain number such as 12.50 (got {text[:30]!r})")
     if number <= 0:
         raise FieldError(field, f"must be more than 0 (got {text[:30]})")
     if number >= MAX_AMOUNT:
         raise FieldError(field, f"is too large (at most {MAX_AMOUNT - 1})")
-    if currency_code is not None:
-        places = minor_units(currency_code)
+    if currency_code is not None and places is not None:
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
             raise FieldError(
@@ -189,7 +223,98 @@ def amount(value: object, currency_code: str | None, field: str = "price") -> De
     return number
 
 
-def date(value: object, field: str) -> dt.date | None:
+# Between groups of three digits: spaces (also the no-break and thin ones) and apostrophes.
+_GROUP_MARKS = frozenset(" \u00a0\u202f\u2009'\u2019")
+
+
+def _plain_number(text: str, field: str, currency_code: str | None, places: int | None) -> str:
+    """``text`` as ``Decimal`` reads it: "1.234,56" -> "1234.56". Text with no comma and
+    no digit groups is returned as it is; so is text that is no number at all."""
+    sign, body = (text[0], text[1:]) if text[:1] in ("-", "+") else ("", text)
+    allowed = {".", ",", *_GROUP_MARKS}
+    if not body or any(not (c.isascii() and c.isdigit()) and c not in allowed for c in body):
+        return text  # letters, exponents, NaN...: refused (or not) as Decimal decides
+    marks = {c for c in body if c in _GROUP_MARKS}
+    commas, dots = body.count(","), body.count(".")
+    if not marks and not commas and dots <= 1:
+        if dots and _maybe_thousands(body, ".") and places is not None and places < 3:
+            raise _ambiguous(field, text, body, ".", currency_code, places)
+        return text
+    decimal: str | None
+    if commas and dots:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+    elif marks:
+        decimal = "," if commas == 1 else "." if dots == 1 else None
+    elif commas == 1:
+        grouped = _maybe_thousands(body, ",")
+        if grouped and places != 0:  # in yen, 1,234 can only be one thousand and more
+            raise _ambiguous(field, text, body, ",", currency_code, places)
+        decimal = None if grouped else ","
+    else:
+        decimal = None  # 1,234,567 or 1.234.567
+    whole, fraction = body.rsplit(decimal, 1) if decimal else (body, "")
+    separators = {c for c in whole if not c.isdigit()}
+    groups = whole.split(separators.pop()) if len(separators) == 1 else [whole]
+    well_formed = (
+        not separators  # one kind of separator between the groups, at most
+        and (fraction == "" or fraction.isdigit())
+        and (whole == "" or all(group.isdigit() for group in groups))
+        and (len(groups) == 1 or (len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])))
+        and bool(whole or fraction)
+    )
+    if not well_formed:
+        raise _not_a_number(field, text)
+    return sign + ("".join(groups) or "0") + ("." + fraction if fraction else "")
+
+
+def _not_a_number(field: str, text: str) -> FieldError:
+    shown = clean_line(text).text[:30]
+    return FieldError(field, f"must be a number such as 12.50 or 12,50 (got {shown!r})")
+
+
+def _maybe_thousands(body: str, separator: str) -> bool:
+    """'1,234' or '12.345': one separator that could also group thousands."""
+    whole, _, fraction = body.partition(separator)
+    return (
+        len(fraction) == 3
+        and fraction.isdigit()
+        and 1 <= len(whole) <= 3
+        and whole.isdigit()
+        and not whole.startswith("0")
+    )
+
+
+def _ambiguous(
+    field: str, text: str, body: str, separator: str, currency_code: str | None, places: int | None
+) -> FieldError:
+    whole, _, fraction = body.partition(separator)
+    sign = text[0] if text[:1] in ("-", "+") else ""
+    thousands = f"{sign}{whole}{fraction}"
+    as_decimals: Decimal | None = Decimal(f"{whole}.{fraction}")
+    if as_decimals is not None and places is not None and places < 3:
+        # 12.500 USD may be 12.50; 1.234 EUR cannot be decimals
+        rounded = as_decimals.quantize(Decimal(1).scaleb(-places))
+        as_decimals = rounded if rounded == as_decimals else None
+    if as_decimals is not None:
+        instead = f"type {thousands} for thousands, or {sign}{as_decimals} for decimals"
+    elif places == 0:
+        instead = f"type {thousands} for thousands ({currency_code} amounts have no decimals)"
+    else:
+        instead = (
+            f"type {thousands} for thousands "
+            f"({currency_code} amounts have at most {places} decimals)"
+        )
+    return FieldError(field, f"{text!r} is ambiguous (thousands or decimals?): {instead}")
+
+
+# What a person may type for a date, beside YYYY-MM-DD: days back from today.
+RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+TYPED_DATE_FORMS = "YYYY-MM-DD, today, yesterday or -N for N days ago"
+
+
+def date(value: object, field: str, today: dt.date | None = None) -> dt.date | None:
+    """A date as YYYY-MM-DD; None for nothing. Given ``today`` (the injected clock's,
+    for what a person types), also ``today``, ``yesterday`` and ``-3`` (3 days ago)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -202,10 +327,41 @@ def date(value: object, field: str) -> dt.date | None:
         return value
     if not isinstance(value, str):
         raise FieldError(field, "must be a date as YYYY-MM-DD")
+    back = _days_back(value) if today is not None else None
+    if today is not None and back is not None:
+        if back > (today - EARLIEST_DATE).days:
+            shown = clean_line(value).text[:30]
+            raise FieldError(field, f"{shown!r} is before {EARLIEST_DATE.isoformat()}")
+        return today - dt.timedelta(days=back)
     try:
         return parse_iso_date(value)
     except ValueError as error:
-        raise FieldError(field, clean_line(str(error)).text) from None
+        message = clean_line(str(error)).text
+        if today is not None and message.startswith("must be a date as"):
+            message = f"must be a date: {TYPED_DATE_FORMS} (got {clean_line(value).text[:30]!r})"
+        raise FieldError(field, message) from None
+
+
+def _days_back(text: str) -> int | None:
+    """0 for 'today', 1 for 'yesterday', 3 for '-3'; None for anything else."""
+    word = text.strip().lower().replace("\u2212", "-")  # a typographic minus too
+    if word in RELATIVE_DAYS:
+        return RELATIVE_DAYS[word]
+    number = word.removeprefix("-")
+    if word.startswith("-") and number.isascii() and number.isdigit() and len(number) <= 7:
+        return int(number)
+    return None
+
+
+def understood_date(value: str, today: dt.date) -> dt.date | None:
+    """The day that typed date text names when it is not written as that day's
+    YYYY-MM-DD ('yesterday', '-3'), for a form to show beside the field; None when
+    it is written so, and for text that is no date."""
+    try:
+        day = date(value, "date", today)
+    except FieldError:
+        return None
+    return day if day is not None and value.strip() != day.isoformat() else None
 
 
 def not_after_today(day: dt.date | None, field: str, today: dt.date) -> None:

@@ -41,10 +41,16 @@ def parse(
     *,
     notes: TextNotes | None = None,
     today: dt.date | None = None,
+    currency: str | None = None,
 ) -> Model:
-    """Validate ``data`` into ``model``, turning any failure into ``FieldErrors``."""
+    """Validate ``data`` into ``model``, turning any failure into ``FieldErrors``.
+
+    ``today`` is given for what a person typed: dates may then also be written
+    ``today``, ``yesterday`` or ``-3``, relative to it. ``currency``: the order's,
+    for an event's amount (``1,234`` is one thousand and more in yen)."""
+    context = {"notes": notes, "today": today, "currency": currency}
     try:
-        return model.model_validate(data, context={"notes": notes, "today": today})
+        return model.model_validate(data, context=context)
     except ValidationError as error:
         raise _field_errors(error) from None
 
@@ -98,15 +104,16 @@ class OrderFacts(Record):
         if not isinstance(data, dict):
             raise FieldError("order", "must be a set of named fields")
         notes = _notes(info)
+        today = _today(info)
         checks = {
             "order_id": lambda v: fields.order_id(v, notes),
             "title": lambda v: fields.line_text("title", v, required=True, notes=notes),
             "currency": fields.currency,
             "store": lambda v: fields.line_text("store", v, notes=notes),
-            "ordered_on": lambda v: fields.date(v, "ordered_on"),
-            "delivered_on": lambda v: fields.date(v, "delivered_on"),
+            "ordered_on": lambda v: fields.date(v, "ordered_on", today),
+            "delivered_on": lambda v: fields.date(v, "delivered_on", today),
             "window_days": fields.window_days,
-            "protection_ends": lambda v: fields.date(v, "protection_ends"),
+            "protection_ends": lambda v: fields.date(v, "protection_ends", today),
             "country": fields.country,
             "free_return": lambda v: fields.boolean(v, "free_return"),
             "local_return": lambda v: fields.boolean(v, "local_return"),
@@ -125,7 +132,7 @@ class OrderFacts(Record):
             cleaned["price"] = fields.amount(data.get("price"), currency, "price")
         except FieldError as error:
             errors.append(error)
-        errors.extend(_date_order_errors(cleaned, _today(info)))
+        errors.extend(_date_order_errors(cleaned, today))
         if errors:
             raise FieldErrors(errors)
         return cleaned
@@ -310,8 +317,8 @@ class EventInput(Record):
     @field_validator("on", mode="before")
     @classmethod
     def _on(cls, value: Any, info: ValidationInfo) -> dt.date | None:
-        day = fields.date(value, "on")
         today = _today(info)
+        day = fields.date(value, "on", today)
         if today is not None:
             fields.not_after_today(day, "on", today)
         return day
@@ -323,8 +330,9 @@ class EventInput(Record):
 
     @field_validator("amount", mode="before")
     @classmethod
-    def _amount(cls, value: Any) -> Decimal | None:
-        return None if value in (None, "") else fields.amount(value, None, "amount")
+    def _amount(cls, value: Any, info: ValidationInfo) -> Decimal | None:
+        currency = (info.context or {}).get("currency")
+        return None if value in (None, "") else fields.amount(value, currency, "amount")
 
     @field_validator("note", mode="before")
     @classmethod

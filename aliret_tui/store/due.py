@@ -126,6 +126,33 @@ def due_items(
     return items
 
 
+class NoDatabase(UserError):
+    pass
+
+
+def require_database(path: str, cli_value: str | None) -> None:
+    """Refuses a database file that is not there, for the commands that only read it
+    (``check``, ``list``): an empty answer would hide a mistyped path for good, in a
+    cron job above all. ``cli_value`` is the ``--db`` given, if any. Creates nothing."""
+    try:
+        os.stat(path)
+        return
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError:
+        return  # not readable: opening it says why
+    chosen_by = "--db" if cli_value else "ALIRET_TUI_DB" if os.environ.get("ALIRET_TUI_DB") else ""
+    if chosen_by:
+        raise NoDatabase(
+            f"{path}: there is no database there (the path given by {chosen_by}); "
+            "check it for a typo. Nothing was created"
+        )
+    raise NoDatabase(
+        f"there is no database yet (nothing has been added). It will be created at {path} "
+        "by the first aliret-tui add or aliret-tui import, or in the dashboard (aliret-tui)"
+    )
+
+
 def open_readonly(path: str, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection | None:
     """A read-only connection (one that creates no file), or None when there is no
     database yet. Refuses a folder, FIFO or device, another format and a newer schema."""

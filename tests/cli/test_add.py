@@ -70,7 +70,7 @@ REFUSALS = [
     (["--ordered", "2026-03-11"], "--ordered"),  # in the future
     (["--protection-ends", "soon"], "--protection-ends"),
     (["--price", "-1"], "--price"),
-    (["--price", "12,50"], "--price"),
+    (["--price", "1,234"], "--price"),  # thousands or decimals?
     (["--price", "1.234"], "--price"),  # USD has 2 decimals
     (["--currency", "XXY"], "--currency"),
     (["--country", "ZZ"], "--country"),

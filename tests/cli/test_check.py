@@ -131,9 +131,9 @@ def test_quiet_still_prints_what_is_due(cli, scenario):
     assert "refund-overdue" in result.out
 
 
-def test_a_missing_database_has_nothing_due_and_is_not_created(cli, db):
-    result = cli("check", "-q")
-    assert (result.code, result.out) == (0, "")
+def test_a_missing_database_is_an_error_and_is_not_created(cli, db, one_error_line):
+    """Not "Nothing due": a mistyped path in cron would stay silent for good."""
+    one_error_line(cli("check", "-q"), str(db), "no database there")
     assert not db.exists()
 
 
@@ -214,7 +214,7 @@ def test_check_with_a_config_policy_does_not_import_heavy_modules(scenario, isol
 
 
 def test_check_on_a_missing_database_does_not_import_heavy_modules(tmp_path):
-    assert _probe(tmp_path / "none.db", "check") == {"code": 0, "heavy": []}
+    assert _probe(tmp_path / "none.db", "check") == {"code": 2, "heavy": []}  # refused
 
 
 def test_the_probe_would_notice_heavy_imports(scenario):

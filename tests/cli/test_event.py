@@ -106,7 +106,7 @@ def test_events_after_closing_are_refused(cli, seed, one_error_line):
         (["open_dispute"], "--reason"),  # required
         (["open_dispute", "--reason", "other", "--outcome", "free_money"], "--outcome"),
         (["open_dispute", "--reason", "other", "--on", "2026-03-11"], "--on"),  # future
-        (["open_dispute", "--reason", "other", "--on", "yesterday"], "--on"),
+        (["open_dispute", "--reason", "other", "--on", "tomorrow"], "--on"),
         (["keep", "--tracking", "LP1"], "--tracking"),  # not used by keep
     ],
 )

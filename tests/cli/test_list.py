@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from aliret_tui.store.store import Store
+
 ORDERS = (
     ("add", "30", "--title", "Open window", "--price", "5", "--currency", "USD",
      "--delivered", "2026-03-05"),  # deadline 03-20
@@ -67,7 +69,8 @@ def test_list_json(cli, orders):
     assert {o["order_id"] for o in everything} == {"10", "20", "30", "40", "50"}
 
 
-def test_list_on_an_empty_database(cli):
+def test_list_on_an_empty_database(cli, db):
+    Store(db).close()  # a database with no orders (none at all is refused)
     result = cli("list")
     assert result.code == 0
     assert result.out.startswith("No active orders.")

@@ -41,9 +41,11 @@ def test_environment_database_is_used_by_commands(cli, tmp_path):
     assert from_env.exists()
     listed = json.loads(cli("list", "--json", db=None, env=env).out)
     assert [o["order_id"] for o in listed] == ["1"]
-    # --db wins over the environment.
+    # --db wins over the environment: there is no database at its path.
     other = tmp_path / "other.db"
-    assert json.loads(cli("list", "--json", db=other, env=env).out) == []
+    refused = cli("list", "--json", db=other, env=env)
+    assert refused.code == 2 and f"{other}: there is no database there" in refused.err
+    assert "given by --db" in refused.err and not other.exists()
 
 
 def test_global_options_after_the_command(cli, tmp_path):
@@ -70,13 +72,14 @@ HOSTILE = ["USB cable [/2 pack]", "[@click=app.quit]x[/]", "[bold red]loud[/] <b
 
 
 def test_markup_like_text_round_trips_literally(cli, tmp_path):
-    for number, title in enumerate(HOSTILE, start=1):
-        added = cli.add(str(number), "--delivered", "2026-03-01", "--store", title, title=title)
-        assert f"Added order {number}: {title}" in added.out
+    ids = [f"81750000000000{number:02d}" for number in (1, 2, 3)]  # no note on the id
+    for order_id, title in zip(ids, HOSTILE, strict=True):
+        added = cli.add(order_id, "--delivered", "2026-03-01", "--store", title, title=title)
+        assert f"Added order {order_id}: {title}" in added.out
         assert added.err == ""
     listed = {o["order_id"]: o for o in json.loads(cli("list", "--json").out)}
-    assert [listed[str(n)]["title"] for n in (1, 2, 3)] == HOSTILE
-    assert [listed[str(n)]["store"] for n in (1, 2, 3)] == HOSTILE
+    assert [listed[order_id]["title"] for order_id in ids] == HOSTILE
+    assert [listed[order_id]["store"] for order_id in ids] == HOSTILE
     plain = cli("list").out
     for title in HOSTILE:
         assert title in plain
@@ -105,6 +108,6 @@ def test_escape_sequences_are_removed_with_a_note(cli):
 
 
 def test_clean_text_gives_no_note(cli):
-    result = cli.add("1", title="Plain title, ünïcödé ✓")
+    result = cli.add("8175000000000001", title="Plain title, ünïcödé ✓")
     assert result.err == ""
     assert json.loads(cli("list", "--json").out)[0]["title"] == "Plain title, ünïcödé ✓"

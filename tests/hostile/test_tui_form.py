@@ -19,7 +19,7 @@ VALID = {"order_id": "8175000000000042", "title": "Desk lamp", "price": "12.50",
 # other in the same form, each after the previous one was put right.
 BAD = [
     ("price", "-1", "must be more than 0"),
-    ("price", "1.234", "USD allows at most 2 decimal places"),
+    ("price", "1.2345", "USD allows at most 2 decimal places"),
     ("currency", "XYZ", "unknown currency code 'XYZ'"),
     ("country", "ZZ", "unknown country code 'ZZ'"),
     ("delivered_on", "2026-02-30", "is not a real calendar date"),

@@ -7,6 +7,7 @@ edit made elsewhere meanwhile) is shown at the field too.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import (
+    FieldError,
+    FieldErrors,
+    TextNotes,
+    note_unusual_order_id,
+    understood_date,
+)
 from aliret_tui.domain.models import Order, OrderFacts, parse
 from aliret_tui.store.store import EditConflict
 from aliret_tui.tui.workers import ReportsWorkerErrors
@@ -46,6 +53,7 @@ TEXT_FIELDS = (
     TextField("window_days", "Inspection window (days)", "15, or 90 for Local Return"),
     TextField("protection_ends", "Buyer protection ends", "YYYY-MM-DD from the order page"),
 )
+DATE_FIELDS = ("ordered_on", "delivered_on", "protection_ends")
 FLAGS = (("free_return", "Free Return item"), ("local_return", "Local Return item"))
 ALL_FIELDS = (*(f.name for f in TEXT_FIELDS), *(name for name, _ in FLAGS), "note")
 
@@ -82,7 +90,7 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
                     with Horizontal(classes="form-row"):
                         for field in pair:
                             with Vertical(classes="field", id=f"field-{field.name}"):
-                                yield Label(field.label)
+                                yield Label(field.label, id=f"label-{field.name}")
                                 yield Input(
                                     value=self._initial(field.name),
                                     placeholder=field.placeholder,
@@ -159,7 +167,15 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id:
             self.touched.add(event.input.id)
+        if event.input.id in DATE_FIELDS:
+            self._show_understood_date(event.input.id, event.value)
         self.check()
+
+    def _show_understood_date(self, name: str, text: str) -> None:
+        """'Ordered on  = 2026-11-17' while the field says '-3' or 'yesterday'."""
+        day = understood_date(text, self.aliret.time.today())
+        label = next(field.label for field in TEXT_FIELDS if field.name == name)
+        self.query_one(f"#label-{name}", Label).update(date_label(label, day))
 
     @on(Checkbox.Changed)
     @on(TextArea.Changed)
@@ -179,6 +195,8 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
         if facts is None:
             self._focus_first_error()
             return
+        if self.editing is None:  # an order number typed now: is it an AliExpress one?
+            note_unusual_order_id(facts.order_id, notes)
         self._save(facts, notes)
 
     @on(Button.Pressed, "#cancel")
@@ -216,5 +234,12 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
 
     def _saved(self, order: Order, notes: TextNotes) -> None:
         for message in notes.messages():
-            self.notify(message, title="Cleaned", markup=False)
+            self.notify(message, title="Note", markup=False)
         self.dismiss(order)
+
+
+def date_label(label: str, day: dt.date | None) -> Content:
+    """A date field's label, with the day it understood when typed otherwise."""
+    if day is None:
+        return Content(label)
+    return Content.from_markup("$label  [$accent]= $day[/]", label=label, day=day.isoformat())

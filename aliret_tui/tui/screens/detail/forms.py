@@ -24,11 +24,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, understood_date
 from aliret_tui.domain.models import EventInput, Order, OrderLine, parse
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
 from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.screens.order_form import date_label
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -170,10 +171,10 @@ class EventFormScreen(Dialog):
                 yield Label(FIELD_LABELS[name] + self._requirement(name))
                 yield self._widget(name)
                 yield Static("", classes="field-error", id=f"error-{name}")
-            yield Label("Date")
+            yield Label("Date", id="label-on")
             yield Input(
                 self.aliret.time.today().isoformat(),
-                placeholder="YYYY-MM-DD",
+                placeholder="YYYY-MM-DD, today, yesterday, -3",
                 id="on",
                 compact=True,
             )
@@ -222,6 +223,12 @@ class EventFormScreen(Dialog):
         first = self.values_needed[0] if self.values_needed else "on"
         self.query_one(f"#{first}").focus()
 
+    @on(Input.Changed, "#on")
+    def _date_changed(self, event: Input.Changed) -> None:
+        """'Date  = 2026-11-17' while the field says '-3' or 'yesterday'."""
+        day = understood_date(event.value, self.aliret.time.today())
+        self.query_one("#label-on", Label).update(date_label("Date", day))
+
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {"kind": self.kind.value}
         for name in (*self.values_needed, "on"):
@@ -242,7 +249,13 @@ class EventFormScreen(Dialog):
         self._clear_errors()
         notes = TextNotes()
         try:
-            request = parse(EventInput, self._values(), notes=notes, today=self.aliret.time.today())
+            request = parse(
+                EventInput,
+                self._values(),
+                notes=notes,
+                today=self.aliret.time.today(),
+                currency=self.order.currency,
+            )
         except FieldErrors as errors:
             self._show_errors(errors.errors)
             return
@@ -266,7 +279,7 @@ class EventFormScreen(Dialog):
 
     def _recorded(self, transition: Transition, notes: TextNotes) -> None:
         for message in notes.messages():
-            self.notify(message, title="Cleaned", markup=False)
+            self.notify(message, title="Note", markup=False)
         self.dismiss(transition)
 
     def _clear_errors(self) -> None:
