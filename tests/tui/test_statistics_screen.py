@@ -153,7 +153,17 @@ async def test_g_shows_the_figures_computed_ahead_until_the_data_changes(
         await pilot.press("escape")
         await settle(pilot, app)
         add(history, "7", delivered_on=days(-2), price="5.00")  # another process adds
+        await pilot.pause(1.5)  # the dashboard sees the change, reloads, computes again
+        await settle(pilot, app)
+        await app.workers.wait_for_complete()
+        assert len(reads) == 2
         await pilot.press("g")
         await settle(pilot, app)
-        assert len(reads) == 2
+        assert len(reads) == 2  # computed ahead again, after the change
         assert "Open windows: 14.99 USD (2 orders)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        add(history, "8", delivered_on=days(-1), price="1.00")
+        await pilot.press("g")  # before the dashboard has seen it: the screen reads
+        await settle(pilot, app)
+        assert "Open windows: 15.99 USD (3 orders)" in screen_text(app)

@@ -160,8 +160,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="prepare-statistics", exit_on_error=False)
     def _prepare_statistics(self) -> None:
-        """The statistics' figures, computed once the orders are on screen, so that g
-        shows them at once (the screen reads them again if the data changed since)."""
+        """The statistics' figures, computed each time the orders on screen were read
+        afresh, so that g shows them at once (the screen reads them itself if the data
+        changed since)."""
         from aliret_tui.tui.screens.statistics import prepare_statistics
 
         self.aliret.prepared_statistics = prepare_statistics(self.aliret)
@@ -195,8 +196,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.loaded = message.complete
         if message.complete:
             self._tidy_memory_soon()
-            if self.aliret.prepared_statistics is None:
-                self._prepare_statistics()
+            prepared = self.aliret.prepared_statistics
+            if prepared is None or (prepared.data_version, prepared.today) != (
+                message.data_version,
+                message.today,
+            ):
+                self._prepare_statistics()  # kept in step with the orders on screen
         self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
         summary = Content(summarise(self.rows).text())
         if message.backup_problem is not None:
