@@ -86,6 +86,10 @@ def stored_order_id(store: Store, typed: str) -> str:
 def _order_currency(context: Context, typed: str) -> str | None:
     """The currency of the order ORDER_ID names, read without writing anything (an
     event's amount is read in it); None when there is no such order."""
+    try:
+        typed_order_id(typed)
+    except FieldError:
+        return None  # refused with the other checks, in their order, by the caller
     with open_store(context, readonly=True) as store:
         found = store.orders_by_id([stored_order_id(store, typed)])
     return found[0].currency if found else None

@@ -601,12 +601,21 @@ def test_event_with_random_values_does_what_the_domain_rules_say(copies, states,
     before = file_digest(db)
     ran = cli(db, *event_argv(order_id, kind, options))
     values = {"kind": kind, **{k.removeprefix("--"): v for k, v in options.items()}}
+    # An amount is read in the order's currency, as `event` reads it (1,234 yen).
+    currency = (
+        states[order_id][0].currency if order_id in states and "--amount" in options else None
+    )
     try:
-        request = parse(EventInput, values, today=TODAY_DATE)
+        request = parse(EventInput, values, today=TODAY_DATE, currency=currency)
     except FieldErrors as errors:
         assert_refused(ran, db, before, f"{EVENT_OPTION_OF_FIELD[errors.first.field]}: ")
         return
     if order_id not in states:
+        try:
+            fields.order_id(order_id)  # as `event` reads ORDER_ID before looking it up
+        except FieldError:
+            assert_refused(ran, db, before, "ORDER_ID: ")
+            return
         assert_refused(ran, db, before, "not found")
         return
     order, last, evidence = states[order_id]
