@@ -93,3 +93,22 @@ def sqlite_uri(path: str | os.PathLike[str], **parameters: str | int) -> str:
     quoted = "".join(chr(byte) if byte in _URI_SAFE else f"%{byte:02X}" for byte in raw)
     query = "&".join(f"{key}={value}" for key, value in parameters.items())
     return f"file://{quoted}" + (f"?{query}" if query else "")
+
+
+def command_line() -> list[str]:
+    """This program, by absolute path: the script that runs now, else the one on PATH,
+    else this Python with ``-m aliret_tui``. Links are kept (not resolved), so that a
+    reinstall behind the same path keeps working."""
+    running = sys.argv[0] if sys.argv else ""
+    if (
+        os.path.basename(running).startswith("aliret-tui")
+        and os.path.isfile(running)
+        and os.access(running, os.X_OK)
+    ):
+        return [os.path.abspath(running)]
+    import shutil
+
+    found = shutil.which("aliret-tui")
+    if found:
+        return [os.path.abspath(found)]
+    return [os.path.abspath(sys.executable), "-m", "aliret_tui"]

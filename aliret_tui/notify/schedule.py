@@ -135,24 +135,7 @@ def schedule_for(kind: str, db_file: str, at: str) -> Schedule:
 
 
 def check_command(db_file: str) -> list[str]:
-    return [*executable(), "check", "--notify", "--quiet", "--db", os.path.abspath(db_file)]
-
-
-def executable() -> list[str]:
-    """This program, by absolute path: the script that runs now, else the one on PATH,
-    else this Python with ``-m aliret_tui``. Links are kept (not resolved), so that a
-    reinstall behind the same path keeps working."""
-    running = sys.argv[0] if sys.argv else ""
-    if (
-        os.path.basename(running).startswith("aliret-tui")
-        and os.path.isfile(running)
-        and os.access(running, os.X_OK)
-    ):
-        return [os.path.abspath(running)]
-    found = shutil.which("aliret-tui")
-    if found:
-        return [os.path.abspath(found)]
-    return [os.path.abspath(sys.executable), "-m", "aliret_tui"]
+    return [*paths.command_line(), "check", "--notify", "--quiet", "--db", os.path.abspath(db_file)]
 
 
 def scheduled_environment() -> dict[str, str]:

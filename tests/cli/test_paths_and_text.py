@@ -24,6 +24,31 @@ def test_locate_uses_the_data_and_config_folders(cli, _isolated_user_folders):
     assert not (home / "data").exists()  # locating creates nothing
 
 
+def test_locate_prints_the_command_by_its_absolute_path_for_schedulers(cli):
+    """Cron's PATH does not know where pip put aliret-tui: locate says where it is, and
+    that line runs as it is printed, with no PATH at all."""
+    import shlex
+    import subprocess
+
+    command = _located(cli("locate", db=None))["command"]
+    argv = shlex.split(command)
+    assert os.path.isabs(argv[0]), command
+    ran = subprocess.run([*argv, "--version"], capture_output=True, text=True, env={}, timeout=60)
+    assert ran.returncode == 0 and ran.stdout.startswith("aliret-tui "), (ran.stdout, ran.stderr)
+
+
+def test_restore_of_an_export_says_to_import_it_and_changes_nothing(cli, tmp_path):
+    cli.add("8175123456789012", title="Lamp")
+    exported = tmp_path / "everything.json"
+    assert cli("export", "-o", str(exported)).code == 0
+    before = cli("list", "--json").out
+    refused = cli("restore", str(exported))
+    assert refused.code == 2
+    assert "is an export, not a backup" in refused.err
+    assert f"aliret-tui import {exported}" in refused.err
+    assert cli("list", "--json").out == before
+
+
 def test_db_option_and_environment_override_the_path(cli, tmp_path):
     from_env = tmp_path / "env.db"
     from_option = tmp_path / "option.db"
