@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -445,10 +446,44 @@ def _import_pasted_pages(store: Any, today: dt.date) -> None:
         store.apply_import(load_text("pasted text", page.format(**dates), today=today))
 
 
+DEMO_PREFIX = "aliret-tui-demo-"
+OWNER_FILE = "owner.pid"
+
+
 def demo_database(time: TimeSource) -> Path:
-    """A fresh demo database in a private temporary folder, removed at exit."""
-    folder = Path(tempfile.mkdtemp(prefix="aliret-tui-demo-"))
+    """A fresh demo database in a private temporary folder, removed at exit. Folders
+    left by a demo whose terminal was closed (no exit handler ran) are removed first."""
+    remove_stale_demo_folders(Path(tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
     path = folder / "demo.db"
     fill_demo(path, time)
     return path
+
+
+def remove_stale_demo_folders(parent: Path) -> list[Path]:
+    """Remove this user's demo folders whose program is no longer running; returns them.
+    A folder without an owner file is left alone (it may be being made right now)."""
+    removed = []
+    for folder in parent.glob(f"{DEMO_PREFIX}*"):
+        try:
+            if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+                continue
+            owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if owner != os.getpid() and not _running(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: running
+    return True

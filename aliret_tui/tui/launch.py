@@ -20,7 +20,8 @@ def run_app(context: Context) -> int:
         time=context.time,
         settings=settings,
         demo=context.demo,
-        remember_theme_in=paths.config_path(),
+        # The demo is a first look: a theme tried there is not written to config.toml.
+        remember_theme_in=None if context.demo else paths.config_path(),
     )
     app.run()
     return app.return_code or 0
