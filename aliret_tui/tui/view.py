@@ -265,6 +265,11 @@ class RowIndex:
         rows = self.rows
         self._search_text = [f"{r.order_id}\n{r.title}\n{r.store}".casefold() for r in rows]
         by_urgency = sorted(range(len(rows)), key=lambda index: urgency_key(rows[index]))
+        self._last_search: tuple[tuple[Filter, str, bool] | None, list[str], list[int]] = (
+            None,
+            [],
+            [],
+        )
         self._orders: dict[tuple[Filter, str, bool], list[int]] = {
             (chosen, URGENCY_SORT, False): [
                 i for i in by_urgency if matches_filter(rows[i], chosen)
@@ -282,10 +287,29 @@ class RowIndex:
         order = self._ordered(chosen, sort_by, descending)
         words = query.casefold().split()
         if words:
-            texts = self._search_text
-            order = [i for i in order if all(word in texts[i] for word in words)]
+            order = self._matching(order, (chosen, sort_by, descending), words)
         rows = self.rows
         return [rows[i] for i in order]
+
+    def _matching(
+        self, order: list[int], key: tuple[Filter, str, bool], words: list[str]
+    ) -> list[int]:
+        """The rows of ``order`` holding every word. Typing on narrows the last
+        answer (the rows holding "lam" are the only ones that can hold "lamp")
+        instead of searching every row again."""
+        last_key, last_words, last_found = self._last_search
+        if (
+            last_key == key
+            and len(words) >= len(last_words)
+            and all(old in new for old, new in zip(last_words, words, strict=False))
+        ):
+            order = last_found  # a narrower query: its rows are among these
+        texts = self._search_text
+        found = order
+        for word in words:  # one word at a time: a comprehension per word is quickest
+            found = [i for i in found if word in texts[i]]
+        self._last_search = (key, words, found)
+        return found
 
     def _ordered(self, chosen: Filter, sort_by: str, descending: bool) -> list[int]:
         key = (chosen, sort_by, descending)
