@@ -256,15 +256,9 @@ class _Reader:
         return value.upper()
 
     def alarm_days(self) -> tuple[int, ...]:
-        value = self._take("calendar", "alarm_days_before")
-        if value is None:
-            return DEFAULT_ALARM_DAYS_BEFORE
-        key = "calendar.alarm_days_before"
-        if not isinstance(value, list):
-            raise ConfigError(
-                self.path, key, f"must be a list of days, e.g. [2, 0] (got {value!r})"
-            )
-        return tuple(sorted({_whole(day, self.path, key, 0, 60) for day in value}, reverse=True))
+        return self._day_list(
+            "calendar", "alarm_days_before", DEFAULT_ALARM_DAYS_BEFORE, 60, "[2, 0]"
+        )
 
     def notify_urls(self) -> tuple[str, ...]:
         """Apprise URLs. A URL holds a password or token, so a refusal never quotes one."""
@@ -292,15 +286,23 @@ class _Reader:
         return tuple(urls)
 
     def notify_days(self) -> tuple[int, ...]:
-        value = self._take("notify", "days")
+        return self._day_list(
+            "notify", "days", DEFAULT_NOTIFY_DAYS, MAX_NOTIFY_DAYS, "[7, 3, 1, 0]"
+        )
+
+    def _day_list(
+        self, section: str, name: str, default: tuple[int, ...], most: int, example: str
+    ) -> tuple[int, ...]:
+        """A list of whole days from 0 to ``most``, each once, the largest first."""
+        value = self._take(section, name)
         if value is None:
-            return DEFAULT_NOTIFY_DAYS
-        key = "notify.days"
+            return default
+        key = f"{section}.{name}"
         if not isinstance(value, list):
             raise ConfigError(
-                self.path, key, f"must be a list of days, e.g. [7, 3, 1, 0] (got {value!r})"
+                self.path, key, f"must be a list of days, e.g. {example} (got {value!r})"
             )
-        days = {_whole(day, self.path, key, 0, MAX_NOTIFY_DAYS) for day in value}
+        days = {_whole(day, self.path, key, 0, most) for day in value}
         return tuple(sorted(days, reverse=True))
 
     def notify_config(self) -> str | None:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from aliret_tui.files import process_running
 from aliret_tui.timesource import TimeSource
 
 # (order facts, [(event, days after today (negative = ago), extra values)])
@@ -473,17 +474,7 @@ def remove_stale_demo_folders(parent: Path) -> list[Path]:
             owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
         except (OSError, ValueError):
             continue
-        if owner != os.getpid() and not _running(owner):
+        if owner != os.getpid() and not process_running(owner):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: running
-    return True

@@ -269,3 +269,15 @@ def open_with_system_viewer(path: str) -> str | None:
         start_new_session=True,
     )
     return None
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a file it left behind is then still in use);
+    another user's process counts as running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

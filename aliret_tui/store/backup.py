@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aliret_tui.errors import UserError
-from aliret_tui.files import make_private_folder
+from aliret_tui.files import make_private_folder, process_running
 from aliret_tui.store.readonly import connect_readonly
 
 # Taken daily before the first change of a day (when something changed since a backup),
@@ -107,20 +107,10 @@ def sweep_partials(folder: Path) -> None:
         if match is None:
             continue
         try:
-            if not _running(int(match[1])) or path.stat().st_mtime < cutoff:
+            if not process_running(int(match[1])) or path.stat().st_mtime < cutoff:
                 path.unlink()
         except OSError:
             pass
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # somebody else's process
-    return True
 
 
 def quick_check(path: Path) -> str:
