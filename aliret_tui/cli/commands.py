@@ -434,30 +434,12 @@ def run_restore(args: argparse.Namespace, context: Context) -> int:
     from aliret_tui.store.restore import restore_database
 
     source = Path(args.file).expanduser()
-    _refuse_an_export(source)
     restored = restore_database(context.db_path, source, context.time.now())
     with open_store(context) as store:
         count = len(store.list_orders(include_archived=True))
     echo(f"Restored {count} orders from {source}.")
     echo(restored.note)
     return 0
-
-
-def _refuse_an_export(source: Path) -> None:
-    """An export (JSON or CSV) is no backup: say which command takes it."""
-    try:
-        if not source.is_file():  # a FIFO would block; restore says what is wrong
-            return
-        with source.open("rb") as handle:
-            start = handle.read(64).lstrip()
-    except OSError:
-        return  # restore says what is wrong with the file
-    if start.startswith((b"{", b"[")) or source.suffix.lower() in (".json", ".csv"):
-        raise UserError(
-            f"{source}: is an export, not a backup; bring it in with "
-            f"aliret-tui import {shlex.quote(str(source))} (restore takes a file made by "
-            "aliret-tui backup)"
-        )
 
 
 # -- locate / dashboard ------------------------------------------------------------

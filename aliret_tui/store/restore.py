@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import shlex
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -563,8 +564,15 @@ def check_restorable(source: Path) -> None:
     if not source.is_file():
         raise StoreError(f"{source}: no such file")
     with source.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise StoreError(f"{source}: is not a SQLite database")
+        start = handle.read(64)
+    if not start.startswith(SQLITE_MAGIC):
+        if start.lstrip().startswith((b"{", b"[")) or source.suffix.lower() in (".json", ".csv"):
+            raise StoreError(
+                f"{source}: is an export, not a backup; bring it in with "
+                f"aliret-tui import {shlex.quote(str(source))} (restore takes a file made by "
+                "aliret-tui backup)"
+            )
+        raise StoreError(f"{source}: is not a SQLite database")
     verdict = quick_check(source)
     if verdict != "ok":
         raise StoreError(f"{source}: is damaged ({verdict}); not restored")
