@@ -4,10 +4,8 @@ frame.
 
     python tests/perf/bench_statistics.py [--runs 11] [--sizes 1000,10000] [--no-dashboard]
 
-The databases are ``make_data``'s, plus a copy of each with a full timeline (a
-``delivered`` event for every delivered order and the events of every dispute,
-dated from its columns), since ``make_data`` writes orders without events. Timed
-in-process, median and worst of --runs:
+The databases are ``make_data``'s, where every order has the timeline its state
+implies. Timed in-process, median and worst of --runs:
 
 - **read + compute**: ``read_histories`` on an open connection, then
   ``compute_statistics``, then ``statistics_text`` (what ``stats`` prints);
@@ -48,64 +46,6 @@ from aliret_tui.reports.statistics import compute_statistics, statistics_text  #
 from aliret_tui.store.history import read_histories  # noqa: E402
 
 TARGET_MS = 200.0
-
-# The dispute columns each event is dated from, in timeline order.
-_DISPUTE_EVENTS = (
-    ("open_dispute", "opened_on"),
-    ("escalated", "escalated_on"),
-    ("return_approved", "return_approved_on"),
-    ("return_shipped", "return_shipped_on"),
-    ("return_delivered", "return_delivered_on"),
-)
-
-
-def with_timelines(count: int) -> Path:
-    """``make_data``'s database with ``count`` orders, each order given its timeline."""
-    path = DATA / f"orders-{count}-timelines.db"
-    if path.exists():
-        return path
-    source = sqlite3.connect(database(DATA, count))
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    target = sqlite3.connect(partial)
-    source.backup(target)
-    source.close()
-    rows = []
-    orders = target.execute(
-        "SELECT o.order_id, o.state, o.delivered_on, d.opened_on, d.escalated_on, "
-        "d.return_approved_on, d.return_shipped_on, d.return_delivered_on, "
-        "d.refund_due_since, d.refunded_on, d.refund_amount "
-        "FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id"
-    ).fetchall()
-    for order_id, state, delivered_on, *dispute in orders:
-        columns = dict(zip([column for _, column in _DISPUTE_EVENTS], dispute[:5], strict=True))
-        due_since, refunded_on, amount = dispute[5:]
-        timeline = []
-        if delivered_on:
-            timeline.append(("delivered", delivered_on, None))
-        if state == "kept":
-            timeline.append(("keep", delivered_on, None))
-        timeline += [(kind, columns[column], None) for kind, column in _DISPUTE_EVENTS
-                     if columns.get(column)]  # fmt: skip
-        if due_since and not columns["return_delivered_on"]:
-            timeline.append(("seller_agreed", due_since, None))
-        if refunded_on:
-            timeline.append(("refunded", refunded_on, amount))
-        if state in ("cancelled", "mediation_lost") and columns["opened_on"]:
-            timeline.append((state, columns["opened_on"], None))
-        rows += [
-            (order_id, seq, kind, on, amount, "2026-11-29T09:00:00")
-            for seq, (kind, on, amount) in enumerate(timeline, start=1)
-        ]
-    with target:
-        target.executemany(
-            "INSERT INTO events (order_id, seq, kind, on_date, amount, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-    target.close()
-    partial.rename(path)
-    return path
 
 
 def read_and_compute(path: Path, runs: int) -> tuple[list[float], int, int]:
@@ -191,11 +131,10 @@ def main() -> None:
     runs = max(options.runs, 11)
     print(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {runs} runs each, target ≤ {TARGET_MS:.0f} ms")
     for size in (int(part) for part in options.sizes.split(",")):
-        plain, full = database(DATA, size), with_timelines(size)
-        for label, path in (("no events", plain), ("with timelines", full)):
-            times, orders, events = read_and_compute(path, runs)
-            print(f"{size:>7,} orders, {label:<14} read+compute+text: {summary(times)}"
-                  f"  ({orders:,} orders, {events:,} events)")  # fmt: skip
+        full = database(DATA, size)
+        times, orders, events = read_and_compute(full, runs)
+        print(f"{size:>7,} orders, read+compute+text: {summary(times)}"
+              f"  ({orders:,} orders, {events:,} events)")  # fmt: skip
         for ahead, label in ((True, "computed ahead"), (False, "read on opening")):
             openings = asyncio.run(screen_openings(full, runs, computed_ahead=ahead))
             first, rest = openings[0], openings[1:]
