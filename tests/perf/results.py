@@ -1,0 +1,45 @@
+"""Shared by the benchmark scripts: the machine they ran on, per-pair ratios, and
+writing one section of RESULTS.md without touching the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+TITLE = "# Benchmark results\n"
+
+
+def machine() -> str:
+    """When and where: the line every section opens with."""
+    return (
+        f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {platform.system()} "
+        f"{platform.release()}, {platform.machine()}, {os.cpu_count()} cores (nproc "
+        f"{len(os.sched_getaffinity(0))}), Python {platform.python_version()}; the machine "
+        "runs other work at the same time."
+    )
+
+
+def pair_ratio(values: list[float], floors: list[float]) -> float:
+    """The median of each pair's value / floor (pairs measured one after the other)."""
+    return statistics.median(value / floor for value, floor in zip(values, floors, strict=True))
+
+
+def replace_section(heading: str, body: str) -> None:
+    """Write ``## heading`` with ``body`` into RESULTS.md, in place of the section of
+    that name (up to the next ``## ``), or at the end; the other sections stay."""
+    section = f"## {heading}\n\n{body.strip()}\n"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else TITLE
+    start = re.search(rf"^## {re.escape(heading)}\s*$", text, flags=re.MULTILINE)
+    if start is None:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        following = re.search(r"^## ", text[start.end() :], flags=re.MULTILINE)
+        end = start.end() + following.start() if following else len(text)
+        rest = text[end:]
+        text = text[: start.start()] + section + ("\n" + rest if rest else "")
+    RESULTS.write_text(text, encoding="utf-8")
