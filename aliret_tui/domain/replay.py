@@ -26,6 +26,23 @@ def replay(
     created_at: str = "",
 ) -> Order:
     """The order that ``facts`` and ``events`` give, or ``ReplayRefused``."""
+    order, _ = replay_log(
+        facts, events, today=today, delivery_unknown=delivery_unknown, created_at=created_at
+    )
+    return order
+
+
+def replay_log(
+    facts: OrderFacts,
+    events: Sequence[Event],
+    *,
+    today: dt.date,
+    delivery_unknown: bool = False,
+    created_at: str = "",
+    currency: str | None = None,
+) -> tuple[Order, list[Event]]:
+    """The order, and the events as the workflow records them (defaults filled in,
+    when each was recorded and where it came from kept), or ``ReplayRefused``."""
     delivered_by_event = any(event.kind is EventKind.DELIVERED for event in events)
     start = facts.model_copy(update={"delivered_on": None}) if delivered_by_event else facts
     order = Order.model_construct(**dict(start), created_at=created_at, updated_at=created_at)
@@ -33,16 +50,20 @@ def replay(
     if delivery_unknown and not delivered_by_event:
         order = with_delivery_unknown(order)
     last: Event | None = None
+    recorded: list[Event] = []
     for position, event in enumerate(events, start=1):
         if event.seq != position:
             raise ReplayRefused(f"event {position}: seq is {event.seq}; events count 1, 2, 3…")
         try:
-            request = parse(EventInput, _request_values(event), today=today)
+            request = parse(EventInput, _request_values(event), today=today, currency=currency)
             transition = apply_event(order, request, today=today, last_event=last)
         except (FieldError, FieldErrors, UserError) as error:
-            raise ReplayRefused(f"event {position} ({event.kind}): {error}") from None
+            raise ReplayRefused(f"event {position} ({event.kind.label}): {error}") from None
         order, last = transition.order, transition.event
-    return order
+        recorded.append(
+            last.model_copy(update={"recorded_at": event.recorded_at, "source": event.source})
+        )
+    return order, recorded
 
 
 def _request_values(event: Event) -> dict[str, object]:

@@ -269,7 +269,7 @@ def _refuse_unused_values(request: EventInput) -> None:
     accepted = EVENT_FIELDS.get(request.kind, frozenset())
     for name in _OPTIONAL_VALUES:
         if getattr(request, name) not in (None, "", ()) and name not in accepted:
-            raise FieldError(name, f"is not used by the {request.kind} event")
+            raise FieldError(name, f'is not used by "{request.kind.label}"')
 
 
 def _check_date(
@@ -277,7 +277,7 @@ def _check_date(
 ) -> None:
     earliest, why = order.ordered_on, "the order date"
     if kind is not E.DELIVERED and last_event and (earliest is None or last_event.on > earliest):
-        earliest, why = last_event.on, f"the last event ({last_event.kind})"
+        earliest, why = last_event.on, f'the last event ("{last_event.kind.label}")'
     needs_item = kind is E.KEEP or (kind is E.OPEN_DISPUTE and reason is not Reason.NOT_RECEIVED)
     if needs_item and order.delivered_on and (earliest is None or order.delivered_on > earliest):
         earliest, why = order.delivered_on, "the delivery date"
