@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 
 from aliret_tui.domain.fields import long_text
 from aliret_tui.domain.models import Attachment, ChatMessage, EvidenceItem
+from aliret_tui.domain.vocabulary import Sender
 from aliret_tui.sanitize import shown
 from aliret_tui.store.base import StoreBase
 from aliret_tui.store.rows import evidence_from_row, message_from_row, message_row
@@ -15,18 +18,42 @@ class ChatAndEvidence(StoreBase):
     # -- chat log ------------------------------------------------------------------
 
     def add_messages(self, order_id: str, messages: list[ChatMessage]) -> int:
-        """Append messages (one, or a whole transcript) in one transaction."""
+        """Append messages (one, or a whole transcript) in one transaction; a message
+        already in the log (same sender, minute and text) is not added again, so
+        importing a transcript twice adds nothing. Returns how many were added."""
         with self.transaction():
             self._require_order(order_id)
-            self.insert_messages(order_id, messages)
-        return len(messages)
+            already = Counter(_identity(message) for message in self.messages(order_id))
+            new = []
+            for message in messages:
+                identity = _identity(message)
+                if already[identity]:
+                    already[identity] -= 1
+                else:
+                    new.append(message)
+            self.insert_messages(order_id, new)
+        return len(new)
 
-    def edit_message(self, order_id: str, message_id: int, text: str) -> None:
-        """Replace a message's text (cleaned of controls), marking it edited."""
+    def edit_message(
+        self,
+        order_id: str,
+        message_id: int,
+        text: str,
+        *,
+        sender: Sender | None = None,
+        sent_at: dt.datetime | None = None,
+    ) -> None:
+        """Correct a message: its text (cleaned of controls), and its sender and time
+        when given; it is marked edited."""
         cleaned = long_text("text", text, required=True)
+        changes: dict[str, object] = {"text": cleaned, "edited_at": self._now()}
+        if sender is not None:
+            changes["sender"] = sender.value
+        if sent_at is not None:
+            changes["sent_at"] = sent_at.strftime("%Y-%m-%d %H:%M")
         with self.transaction():
             self._require_row("messages", order_id, message_id)
-            self.db["messages"].update(message_id, {"text": cleaned, "edited_at": self._now()})
+            self.db["messages"].update(message_id, changes)
 
     def delete_message(self, order_id: str, message_id: int) -> None:
         with self.transaction():
@@ -139,3 +166,8 @@ class ChatAndEvidence(StoreBase):
             }
             for file in attachments
         )
+
+
+def _identity(message: ChatMessage) -> tuple[str, str, str]:
+    """What makes two messages the same one: sender, minute and text."""
+    return message.sender.value, message.sent_at.strftime("%Y-%m-%d %H:%M"), message.text
