@@ -65,6 +65,9 @@ COMMAND_MODULES = {
     "notify": "reminders",
     "remind": "reminders",
     "ics": "calendar_feed",
+    **dict.fromkeys(
+        ("show", "edit", "archive", "unarchive", "delete", "message", "attach"), "order_commands"
+    ),
 }
 
 

@@ -4,11 +4,14 @@ the plain `aliret-tui check` is parsed by ``main.parse_plain_check`` instead."""
 from __future__ import annotations
 
 import argparse
+import textwrap
+from collections.abc import Callable
+from typing import Any
 
 from aliret_tui import PROG, __version__
 from aliret_tui.cli import calendar_feed as calendar_commands
 from aliret_tui.cli import reminders as reminder_commands
-from aliret_tui.domain.vocabulary import EventKind, Reason, names
+from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender, names
 from aliret_tui.timesource import parse_iso_date
 
 # The dates a user types (not --today, which stays strict).
@@ -47,6 +50,137 @@ def _global_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None
     )
 
 
+# What each event takes beyond --on and --note (domain.workflow.EVENT_FIELDS refuses
+# the rest; a test keeps the two in step).
+EVENT_OPTIONS = {
+    EventKind.DELIVERED: "",
+    EventKind.KEEP: "",
+    EventKind.OPEN_DISPUTE: "--reason R (required)  --outcome O  --lines N,N",
+    EventKind.SELLER_AGREED: "--amount A (when only part of the price)",
+    EventKind.RETURN_APPROVED: "",
+    EventKind.SELLER_REFUSED: "",
+    EventKind.ESCALATED: "",
+    EventKind.MEDIATION_WON: "--outcome O (required)  --amount A (with refund_only)",
+    EventKind.MEDIATION_LOST: "",
+    EventKind.RETURN_SHIPPED: "--tracking T (required)  --carrier C",
+    EventKind.RETURN_DELIVERED: "",
+    EventKind.REFUNDED: "--amount A (default: the agreed amount, else the price)",
+    EventKind.CANCELLED: "",
+    EventKind.ORDER_CANCELLED: "",
+}
+
+
+def _event_epilog() -> str:
+    width = max(len(kind.value) for kind in EventKind)
+    rows = [
+        f"  {kind.value.ljust(width)}  {kind.label}" + (f": {EVENT_OPTIONS[kind]}" if
+                                                        EVENT_OPTIONS[kind] else "")
+        for kind in EventKind
+    ]  # fmt: skip
+    return "\n".join(
+        [
+            "events, and the options each takes (every event takes --on and --note):",
+            *rows,
+            "",
+            *textwrap.wrap("R: " + ", ".join(names(Reason)), 78, subsequent_indent="   "),
+            "O: " + ", ".join(names(Outcome)),
+            "An event that does not fit the order's state is refused, naming those that do.",
+            "",
+            "example: aliret-tui event 8175123456789012 open_dispute --reason wrong_size "
+            "--on yesterday",
+        ]
+    )
+
+
+def _order_fact_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
+    """The facts of an order, for ``add`` (title, price and currency required) and
+    ``edit`` (each one optional: only those given change)."""
+    required = not editing
+    parser.add_argument("--title", required=required, help="item title")
+    parser.add_argument(
+        "--price", required=required, metavar="AMOUNT", help="price paid, e.g. 12.50 or 12,50"
+    )
+    parser.add_argument(
+        "--currency", required=required, metavar="CODE", help="ISO 4217 code, e.g. USD"
+    )
+    parser.add_argument("--store", metavar="TEXT", help="store (seller) name")
+    parser.add_argument("--ordered", metavar="DATE", help="order date: " + TYPED_DATES)
+    parser.add_argument("--delivered", metavar="DATE", help="delivery date: " + TYPED_DATES)
+    parser.add_argument(
+        "--window-days", metavar="N", help="inspection window in days (default 15; 90 Local Return)"
+    )
+    parser.add_argument(
+        "--protection-ends",
+        metavar="DATE",
+        help="buyer protection end date shown on the order page (overrides the window): "
+        + TYPED_DATES,
+    )
+    parser.add_argument("--country", metavar="CC", help="ship-to country, ISO 3166 alpha-2")
+    flag: Any = argparse.BooleanOptionalAction if editing else "store_true"
+    parser.add_argument(
+        "--free-return", action=flag, default=None if editing else False,
+        help="the item is marked Free Return",
+    )  # fmt: skip
+    parser.add_argument(
+        "--local-return", action=flag, default=None if editing else False,
+        help="the item is in Local Return",
+    )  # fmt: skip
+    parser.add_argument("--note", metavar="TEXT", help="a note")
+
+
+def _order_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """show, edit, archive, unarchive, delete, message and attach (cli.order_commands)."""
+    show = command("show", "print one order: its facts, clocks, timeline, evidence and chat")
+    show.add_argument("order_id", metavar="ORDER_ID")
+    show.add_argument(
+        "--json", action="store_true", help="print the order as the JSON export has it, with "
+        "its status",
+    )  # fmt: skip
+
+    edit = command(
+        "edit",
+        "change an order's facts: only those given change ('' clears an optional one)",
+    )
+    edit.add_argument("order_id", metavar="ORDER_ID")
+    _order_fact_options(edit, editing=True)
+
+    for name, help_text in (
+        ("archive", "hide an order from the dashboard and the daily check (kept, and exported)"),
+        ("unarchive", "bring an archived order back"),
+    ):
+        command(name, help_text).add_argument("order_id", metavar="ORDER_ID")
+    delete = command(
+        "delete", "delete an order for good, with its timeline, chat and evidence list"
+    )
+    delete.add_argument("order_id", metavar="ORDER_ID")
+    delete.add_argument("--yes", action="store_true", help="really delete it (required)")
+
+    message = command("message", "add a message to an order's chat log (evidence for mediation)")
+    message.add_argument("order_id", metavar="ORDER_ID")
+    message.add_argument("text", metavar="TEXT", help="the message; - reads it from standard input")
+    message.add_argument(
+        "--from",
+        dest="sender",
+        required=True,
+        metavar="WHO",
+        help="who sent it: " + ", ".join(names(Sender)),
+    )
+    message.add_argument(
+        "--at", metavar="'YYYY-MM-DD HH:MM'", help="when it was sent (default: now)"
+    )
+
+    attach = command(
+        "attach",
+        "attach a file to an evidence item: the file stays where it is; its size and "
+        "SHA-256 are recorded, so a later change shows",
+    )
+    attach.add_argument("order_id", metavar="ORDER_ID")
+    attach.add_argument(
+        "item", metavar="ITEM", help="the item's number as show lists it, or its label"
+    )
+    attach.add_argument("file", metavar="FILE")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -57,36 +191,21 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def command(name: str, help_text: str, **extra: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, **extra)
         _global_options(sub, top_level=False)
         return sub
 
     add = command("add", "add one order")
     add.add_argument("order_id", metavar="ORDER_ID", help="the AliExpress order number")
-    add.add_argument("--title", required=True, help="item title")
-    add.add_argument(
-        "--price", required=True, metavar="AMOUNT", help="price paid, e.g. 12.50 or 12,50"
-    )
-    add.add_argument("--currency", required=True, metavar="CODE", help="ISO 4217 code, e.g. USD")
-    add.add_argument("--store", metavar="TEXT", help="store (seller) name")
-    add.add_argument("--ordered", metavar="DATE", help="order date: " + TYPED_DATES)
-    add.add_argument("--delivered", metavar="DATE", help="delivery date: " + TYPED_DATES)
-    add.add_argument(
-        "--window-days", metavar="N", help="inspection window in days (default 15; 90 Local Return)"
-    )
-    add.add_argument(
-        "--protection-ends",
-        metavar="DATE",
-        help="buyer protection end date shown on the order page (overrides the window): "
-        + TYPED_DATES,
-    )
-    add.add_argument("--country", metavar="CC", help="ship-to country, ISO 3166 alpha-2")
-    add.add_argument("--free-return", action="store_true", help="the item is marked Free Return")
-    add.add_argument("--local-return", action="store_true", help="the item is in Local Return")
-    add.add_argument("--note", metavar="TEXT", help="a note")
+    _order_fact_options(add, editing=False)
 
-    event = command("event", "record a lifecycle event for an order")
+    event = command(
+        "event",
+        "record a lifecycle event for an order",
+        epilog=_event_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     event.add_argument("order_id", metavar="ORDER_ID")
     event.add_argument("event", metavar="EVENT", help="one of: " + ", ".join(names(EventKind)))
     event.add_argument(
@@ -111,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="seller_agreed, refunded: amount, e.g. 12.50 or 12,50 (partial allowed)",
     )
     event.add_argument("--note", metavar="TEXT", help="a note for the timeline")
+
+    _order_commands(command)
 
     check = command("check", "list deadlines that are due soon (exit 1 if any)")
     check.add_argument(

@@ -39,6 +39,7 @@ from support.tui import TODAY as TODAY_DATE
 
 from aliret_tui.cli.commands import ProgressLine
 from aliret_tui.cli.parser import build_parser
+from aliret_tui.sanitize import shown
 from aliret_tui.store.store import Store
 
 TODAY = TODAY_DATE.isoformat()  # every window of the corpus orders is open
@@ -50,6 +51,7 @@ HOSTILE_ID = f"ID{OSC_TITLE}\x1b[2J\x9b31m\x85\x7f\u202e\t1"
 HOSTILE_DISPUTE_ID = f"{DISPUTE}\x1b[31m\x90dcs\x9c\x08\x00"
 HOSTILE_IDS = {order_number(1): HOSTILE_ID, DISPUTE: HOSTILE_DISPUTE_ID}
 ARGV_TEXT = " | ".join(entry.text for entry in CORPUS if entry.in_argv)
+EVIDENCE_FILE = f"photo{HOSTILE_NAME}.jpg"  # attached: its name is printed
 
 # What may never come out (the CR of a CR LF aside, where the format asks for it).
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -220,6 +222,25 @@ def _cases() -> dict[str, Case]:
         "event": Case(("event", order_number(2), "open_dispute", "--reason=other",
                        f"--note={ARGV_TEXT}")),
         "event on a hostile id": Case(("event", HOSTILE_ID, "keep")),
+        # The order commands: the dispute's chat and evidence hold the corpus, H05 holds
+        # it unclean, and the ids are full of escape sequences.
+        "show": Case(("show", HOSTILE_DISPUTE_ID)),
+        "show --json": Case(("show", HOSTILE_DISPUTE_ID, "--json")),
+        "show an unclean order": Case(("show", order_number(5))),
+        "show a hostile id": Case(("show", HOSTILE_ID)),
+        "edit": Case(("edit", order_number(2), f"--title={ARGV_TEXT}", f"--store={ARGV_TEXT}",
+                      f"--note={ARGV_TEXT}")),
+        "edit an unclean order": Case(("edit", order_number(5), "--price=2")),
+        "edit a hostile id": Case(("edit", HOSTILE_ID, "--price=2")),
+        "archive": Case(("archive", HOSTILE_ID)),
+        "unarchive": Case(("unarchive", HOSTILE_ID)),
+        "delete": Case(("delete", HOSTILE_DISPUTE_ID, "--yes")),
+        "message": Case(("message", HOSTILE_DISPUTE_ID, "--from=seller", "--", ARGV_TEXT)),
+        "message -": Case(("message", HOSTILE_ID, "--from=me", "-"),
+                          stdin=f"{HOSTILE_NAME}\n{ARGV_TEXT}".encode()),
+        "attach": Case(("attach", HOSTILE_DISPUTE_ID, "1", f"{{folder}}/{EVIDENCE_FILE}")),
+        "attach by a hostile label": Case(("attach", HOSTILE_DISPUTE_ID, "{label}",
+                                           f"{{folder}}/{EVIDENCE_FILE}")),
     }  # fmt: skip
 
 
@@ -227,8 +248,27 @@ CASES = _cases()
 
 
 def _fill(template_args: tuple[str, ...], db: Path, out: Path, backup: Path) -> tuple[str, ...]:
-    values = {"out": str(out), "folder": str(db.parent), "backup": str(backup)}
+    values = {"out": str(out), "folder": str(db.parent), "backup": str(backup),
+              "label": _hostile_label(db)}  # fmt: skip
     return tuple(arg.format(**values) if "{" in arg else arg for arg in template_args)
+
+
+def _hostile_label(db: Path) -> str:
+    """The label of an evidence item of the dispute that still holds controls (written
+    raw), as a user would paste it."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT label FROM evidence WHERE order_id = ? ORDER BY position, id",
+            (HOSTILE_DISPUTE_ID,),
+        ).fetchall()
+    finally:
+        conn.close()
+    labels = [label for (label,) in rows]
+    cleaned = [shown(label).strip().casefold() for label in labels]
+    return next(label for label, clean in zip(labels, cleaned, strict=True)
+                if unsafe_in(label) and clean and cleaned.count(clean) == 1
+                and "\x00" not in label)  # fmt: skip
 
 
 @pytest.fixture
@@ -249,6 +289,7 @@ def test_every_command_and_format_is_safe(name, db, tmp_path, monkeypatch, notif
     case = CASES[name]
     (db.parent / f"{HOSTILE_NAME}.json").write_text(_json_document(), "utf-8")
     (db.parent / f"{HOSTILE_NAME}.csv").write_text(_csv_document(), "utf-8")
+    (db.parent / EVIDENCE_FILE).write_bytes(b"\xff\xd8 a photo")
     if case.progress:  # shown every 500 orders
         (db.parent / f"big{HOSTILE_NAME}.json").write_text(_json_document(copies=14), "utf-8")
     out = db.parent / f"out{HOSTILE_NAME}"
@@ -298,6 +339,22 @@ def test_the_hostile_ids_were_there_to_be_shown(db, monkeypatch):
     calendar = run(db, "ics").out.replace("\r\n ", "")  # lines unfolded
     assert "DESCRIPTION:Order ID\t1:" in calendar
     assert f"\n{DISPUTE}," in run(db, "export", "--format", "csv").out
+
+
+def test_the_order_commands_show_the_hostile_orders_cleaned(db, monkeypatch):
+    """`show` prints the dispute's corpus (not an empty page), and the other commands
+    find the orders by their hostile ids and say what they did."""
+    dispute = run(db, "show", HOSTILE_DISPUTE_ID).out
+    assert dispute.startswith("Order DISPUTE: [@click=app.quit]x[/]\n"), dispute[:200]
+    assert f"Chat ({len(CORPUS)} messages):" in dispute
+    assert "  3. [ ] USB cable [/2 pack]" in dispute
+    assert run(db, "show", HOSTILE_ID).out.startswith("Order ID 1: ")  # one line
+    shown_json = json.loads(run(db, "show", HOSTILE_DISPUTE_ID, "--json").out)
+    assert len(shown_json["messages"]) == len(CORPUS)
+    assert shown_json["status"]["order_id"] == DISPUTE
+    attached = run(db, "attach", HOSTILE_DISPUTE_ID, "3", str(db))
+    assert attached.out.startswith("Attached aliret.db (") and "item 3: USB cable" in attached.out
+    assert run(db, "archive", HOSTILE_ID).out.startswith("Archived order ID 1: ")
 
 
 def test_every_command_is_covered():
@@ -392,6 +449,22 @@ def _refusals() -> dict[str, Refusal]:
                                                           shows="name"),
         "check on a hostile database that is not SQLite": Refusal(("--db", "{notes}", "check"),
                                                                    shows="name"),
+        "show an unknown hostile id": Refusal(("show", f"X{HOSTILE_ID}"), shows="no order XID"),
+        "edit with a hostile price": Refusal(("edit", HOSTILE_ID, f"--price={HOSTILE_NAME}"),
+                                             shows="--price"),
+        "edit with nothing to change": Refusal(("edit", HOSTILE_ID), shows="nothing to change"),
+        "delete a hostile id without --yes": Refusal(("delete", HOSTILE_DISPUTE_ID),
+                                                     shows="add --yes"),
+        "message with a hostile --from": Refusal(("message", HOSTILE_ID, f"--from={HOSTILE_NAME}",
+                                                  "hi"), shows="--from"),
+        "message with a hostile --at": Refusal(("message", HOSTILE_ID, "--from=me",
+                                                f"--at={HOSTILE_NAME}", "hi"), shows="--at"),
+        "message with hostile text only": Refusal(("message", HOSTILE_ID, "--from=me",
+                                                   f"{OSC_TITLE}\x1b[2J"), shows="TEXT"),
+        "attach to an unknown hostile item": Refusal(("attach", HOSTILE_DISPUTE_ID, HOSTILE_NAME,
+                                                      "{notes}"), shows="ITEM: no item"),
+        "attach a hostile file that is not there": Refusal(
+            ("attach", HOSTILE_DISPUTE_ID, "1", f"{{folder}}/{HOSTILE_NAME}"), shows="FILE"),
     }  # fmt: skip
 
 
