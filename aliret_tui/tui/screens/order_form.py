@@ -97,6 +97,8 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
                                     id=field.name,
                                     disabled=bool(self.editing and field.name == "order_id"),
                                     compact=True,
+                                    # Typing adds to a value instead of replacing it whole.
+                                    select_on_focus=False,
                                 )
                                 yield Static("", classes="field-error", id=f"error-{field.name}")
                 with Horizontal(classes="form-row"):
@@ -219,15 +221,35 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
                 saved = self.aliret.db.call(
                     lambda store: store.update_order(facts, expected_version=editing.version)
                 )
-        except (FieldError, FieldErrors, EditConflict) as error:
+        except EditConflict:
+            assert editing is not None
+            current = self.aliret.db.call(lambda store: store.get_order(editing.order_id))
+            self.app.call_from_thread(self._changed_elsewhere, editing, current)
+            return
+        except (FieldError, FieldErrors) as error:
             self.app.call_from_thread(self._refused, error)
             return
         self.app.call_from_thread(self._saved, saved, notes)
 
-    def _refused(self, error: FieldError | FieldErrors | EditConflict) -> None:
-        if isinstance(error, EditConflict):
-            self.query_one("#form-status", Static).update(Content(str(error)))
-            return
+    def _changed_elsewhere(self, opened: Order, current: Order) -> None:
+        """Someone else saved the order meanwhile: say what they changed, keep what
+        was typed, and let the next save put it over theirs."""
+        changed = [
+            f"{label}: {_shown_value(getattr(opened, name))} → "
+            f"{_shown_value(getattr(current, name))}"
+            for name, label in CHANGED_ELSEWHERE_FIELDS
+            if getattr(opened, name) != getattr(current, name)
+        ]
+        what = "; ".join(changed) if changed else "its timeline or state"
+        self.editing = current
+        self.query_one("#form-status", Static).update(
+            Content(
+                f"This order was changed elsewhere while you edited it ({what}). "
+                "What you typed is kept: ctrl+s saves it over that change, esc cancels."
+            )
+        )
+
+    def _refused(self, error: FieldError | FieldErrors) -> None:
         errors = error.errors if isinstance(error, FieldErrors) else [error]
         self._show_errors({e.field: e.message for e in errors})
         self._focus_first_error()
@@ -236,6 +258,22 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
         for message in notes.messages():
             self.notify(message, title="Note", markup=False)
         self.dismiss(order)
+
+
+# The facts the edit form shows, as a change made elsewhere is described.
+CHANGED_ELSEWHERE_FIELDS = (
+    ("title", "title"), ("price", "price"), ("currency", "currency"), ("store", "store"),
+    ("ordered_on", "ordered"), ("delivered_on", "delivered"), ("window_days", "window"),
+    ("protection_ends", "protection ends"), ("country", "country"), ("note", "note"),
+    ("free_return", "free return"), ("local_return", "local return"),
+)  # fmt: skip
+
+
+def _shown_value(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def date_label(label: str, day: dt.date | None) -> Content:
