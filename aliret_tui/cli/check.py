@@ -4,16 +4,20 @@ imported only when ``--notify`` has a reminder to send."""
 
 from __future__ import annotations
 
+import sys
+
 from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.errors import UserError
-from aliret_tui.store.backup_status import failure_message, last_failure
-from aliret_tui.store.due import DueItem, due_items, open_readonly, require_database
+from aliret_tui.sanitize import outgoing
+from aliret_tui.store.backup_status import failure_message
+from aliret_tui.store.due import DueItem, due_and_backup_failure, require_database
 from aliret_tui.terminal_cells import cells, pad, shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    import datetime as dt
 
     from aliret_tui.runtime.context import Context
 
@@ -30,11 +34,11 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
     # No database is no "Nothing due": a mistyped path would stay silent in cron.
     require_database(context.db_file, getattr(args, "db", None))
     today = context.time.today()
-    items = due_items(context.db_file, settings.policy, today, days)
+    items, backup_failure = due_and_backup_failure(context.db_file, settings.policy, today, days)
     if args.json:
         echo_json([item.as_json() for item in items])
     elif items:
-        echo(format_plain(items, days))
+        echo_lines(plain_lines(items, days))
     elif not args.quiet:
         echo(f"Nothing due in the next {days} days.")
     if args.notify:
@@ -44,35 +48,42 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
 
         for warning in send_due_reminders(context, settings, items, days):
             echo(f"aliret-tui: warning: {warning}", err=True)
-    warning = backup_warning(context.db_file)
-    if warning:
-        echo(f"aliret-tui: warning: {warning}", err=True)
+    if backup_failure:
+        echo(f"aliret-tui: warning: {failure_message(*backup_failure)}", err=True)
     return EXIT_SOMETHING_DUE if items else EXIT_NOTHING_DUE
 
 
-def backup_warning(db_file: str) -> str | None:
-    """Why the last daily backup failed (kept in the database), or None."""
-    conn = open_readonly(db_file)
-    if conn is None:
-        return None
-    try:
-        failure = last_failure(conn)
-    finally:
-        conn.close()
-    return failure_message(*failure) if failure else None
-
-
-def format_plain(items: list[DueItem], days: int) -> str:
-    """One line per deadline: days left, date, order, title, what to do; the columns
-    line up in terminal cells (wide CJK and emoji take two)."""
+def plain_lines(items: list[DueItem], days: int) -> list[str]:
+    """One line per deadline, after a heading: days left, date, order, title, what to
+    do; the columns line up in terminal cells (wide CJK and emoji take two)."""
     id_width = max(cells(item.order_id) for item in items)
     heading = f"{len(items)} deadline{'s' if len(items) != 1 else ''} within {days} days:"
     lines = [heading]
+    starts: dict[dt.date, str] = {}  # the first two columns, the same for a whole day
     for item in items:
-        when = describe_days_left(item.days_left)
-        title = shorten(item.title, TITLE_WIDTH)
+        start = starts.get(item.deadline)
+        if start is None:
+            when = describe_days_left(item.days_left)
+            start = starts[item.deadline] = f"  {when:<16} {item.deadline.isoformat()}  "
+        title = item.title
+        if not title.isascii() or len(title) > TITLE_WIDTH:
+            title = shorten(title, TITLE_WIDTH)
         lines.append(
-            f"  {when:<16} {item.deadline.isoformat()}  {pad(item.order_id, id_width)}"
-            f"  {pad(title, TITLE_WIDTH)}  {item.action}"
+            f"{start}{_column(item.order_id, id_width)}  {_column(title, TITLE_WIDTH)}"
+            f"  {item.action}"
         )
-    return "\n".join(lines)
+    return lines
+
+
+def echo_lines(lines: list[str]) -> None:
+    """``echo`` of the lines joined, each made safe on its own: the same result, since
+    no line holds a line break, but printable text (nearly all) passes without the
+    patterns being compiled, or even imported."""
+    if not "".join(lines).isprintable():
+        lines = [outgoing(line) for line in lines]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _column(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells (ASCII: one cell a character)."""
+    return text.ljust(width) if text.isascii() else pad(text, width)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -286,3 +287,28 @@ def test_check_lines_up_columns_in_terminal_cells(cli, seed):
         assert cell_len(row[: row.index("Inspect the item")]) == action_at, row
     cut = next(row for row in rows if " long " in row)
     assert "长" * 17 + "…" in cut  # 35 cells: one more wide character would make 37
+
+
+def test_text_edited_into_the_database_by_hand_is_made_safe_line_by_line(cli, scenario, db):
+    """A restored or hand-edited database may hold what input cleaning keeps out:
+    escape sequences, other controls, line breaks, bidi overrides. None reaches the
+    terminal, and each order stays on one line of its own."""
+    hostile = {
+        "insp-last-day": "Lamp\x1b[2J\x1b]0;pwned\x07 red",
+        "aa-ship": "Two\nlines\there",
+        "seller": "bidi \u202eevil\u202c text\x9b31m",
+    }
+    conn = sqlite3.connect(db)
+    with conn:
+        for order_id, title in hostile.items():
+            conn.execute("UPDATE orders SET title = ? WHERE order_id = ?", [title, order_id])
+    conn.close()
+    result = cli("check")
+    assert result.code == 1, result.err
+    assert not any(char in result.out for char in "\x1b\x07\t\x9b\u202e\u202c")
+    lines = result.out_lines
+    assert lines[0] == "6 deadlines within 7 days:" and len(lines) == 7
+    by_order = {re.search(r"\d{4}-\d\d-\d\d  (\S+)", line)[1]: line for line in lines[1:]}
+    assert "Lamp red" in by_order["insp-last-day"]
+    assert "Two lines here" in by_order["aa-ship"]
+    assert "bidi evil text" in by_order["seller"]
