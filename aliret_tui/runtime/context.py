@@ -3,13 +3,12 @@ Built once by the entry point and handed to the front end it picks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aliret_tui.timesource import TimeSource
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from aliret_tui.config import Settings
     from aliret_tui.runtime.keymap import KeyTable
@@ -33,6 +32,8 @@ class Context:
 
     @property
     def db_path(self) -> Path:
+        from pathlib import Path  # not at the top: check never needs it
+
         return Path(self.db_file)
 
     def settings(self) -> Settings:
