@@ -20,13 +20,13 @@ from aliret_tui.domain.fields import order_id as typed_order_id
 from aliret_tui.domain.models import EventInput, Order, OrderFacts, parse
 from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
-from aliret_tui.files import write_private_file
+from aliret_tui.files import writing_private_file
 from aliret_tui.runtime.context import Context
 from aliret_tui.sanitize import outgoing
 from aliret_tui.store.backup import stamp
 from aliret_tui.store.store import Store, StoreError, UpgradeNeeded
 from aliret_tui.terminal_cells import cells, pad, shorten
-from aliret_tui.transfer.documents import export_csv, export_json, facts_to_csv_row
+from aliret_tui.transfer.documents import csv_chunks, json_chunks
 
 if TYPE_CHECKING:
     from aliret_tui.importing.batch import ImportBatch
@@ -351,25 +351,23 @@ def _refusals_named() -> Iterator[None]:
 
 
 def run_export(args: argparse.Namespace, context: Context) -> int:
+    """Write the export as it is read, a batch of orders at a time: the document is
+    never whole in memory. To a file, it replaces the file only once complete."""
     today = context.time.today()
-    with open_store(context, readonly=True) as store:
+    with open_store(context, readonly=True) as store, store.read_snapshot():
         if args.format == "json":
-            text = export_json(store.all_records())
+            chunks = json_chunks(store.export_batches())
         else:
-            orders = store.list_orders(include_archived=True)
-            text = export_csv(
-                {
-                    **facts_to_csv_row(order),
-                    "state": order.state.value,
-                    "next_deadline": order_summary(order, store.policy, today)["deadline"],
-                }
-                for order in orders
-            )
+            chunks = csv_chunks(store.csv_batches(), store.policy, today)
+        if args.output:
+            with writing_private_file(Path(args.output)) as handle:
+                for chunk in chunks:
+                    handle.write(chunk.encode("utf-8"))
+        else:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
     if args.output:
-        write_private_file(Path(args.output), outgoing(text))
         echo(f"Exported to {args.output}", err=True)
-    else:
-        sys.stdout.write(outgoing(text))
     return 0
 
 

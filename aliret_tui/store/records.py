@@ -1,9 +1,17 @@
 """Whole orders (facts, lines, timeline, chat, evidence) read and written in bulk,
-a few hundred at a time with one query per table: what export and import move."""
+a few hundred at a time with one query per table: what export and import move.
+
+Import reads and writes models (``records``, ``insert_records``). Export reads the
+rows as stored (``export_batches``, ``order_row_batches``), without a model per
+row, and never more than a batch at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from aliret_tui.domain.models import OrderRecord
@@ -20,8 +28,51 @@ from aliret_tui.store.rows import (
     message_from_row,
     message_row,
 )
+from aliret_tui.transfer.documents import (
+    ATTACHMENT_COLUMNS,
+    CSV_ORDER_COLUMNS,
+    DISPUTE_COLUMNS,
+    EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    LINE_COLUMNS,
+    MESSAGE_COLUMNS,
+    ORDER_COLUMNS,
+    OrderRows,
+)
 
 ID_CHUNK = 500  # order ids per IN (...) query
+EXPORT_BATCH = 500  # orders per export batch (one query per table each)
+
+# The export's queries. Orders are read in order id order through the primary key's
+# index, a batch after the last one read; each other table's rows for the batch's
+# range of order ids through its (order_id, ...) index, already in the record's order.
+_ORDERS = (
+    f"SELECT {', '.join('o.' + name for name in ORDER_COLUMNS)}, d.order_id IS NOT NULL, "
+    f"{', '.join('d.' + name for name in DISPUTE_COLUMNS)} "
+    "FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id"
+)
+_CSV_ORDERS = (
+    f"SELECT {', '.join('o.' + name for name in CSV_ORDER_COLUMNS)}, d.opened_on "
+    "FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id"
+)
+
+
+def _in_range(table: str, columns: tuple[str, ...], order_by: str) -> str:
+    return (
+        f"SELECT order_id, {', '.join(columns)} FROM {table} "
+        f"WHERE order_id BETWEEN ? AND ? ORDER BY order_id, {order_by}"
+    )
+
+
+_LINES = _in_range("order_lines", LINE_COLUMNS, "position")
+_EVENTS = _in_range("events", EVENT_COLUMNS, "seq")
+_MESSAGES = _in_range("messages", MESSAGE_COLUMNS, "sent_at, id")
+_EVIDENCE = _in_range("evidence", ("id", *EVIDENCE_COLUMNS), "position, id")
+_ATTACHMENTS = (
+    f"SELECT a.evidence_id, {', '.join('a.' + name for name in ATTACHMENT_COLUMNS)} "
+    "FROM evidence e JOIN attachments a ON a.evidence_id = e.id "
+    "WHERE e.order_id BETWEEN ? AND ? ORDER BY a.evidence_id, a.id"
+)
 
 
 class WholeRecords(OrdersAndEvents, ChatAndEvidence):
@@ -72,6 +123,80 @@ class WholeRecords(OrdersAndEvents, ChatAndEvidence):
         for row in rows:
             grouped.setdefault(row["order_id"], []).append(from_row(row))
         return grouped
+
+    # -- export: the rows as stored -----------------------------------------------------
+
+    def export_batches(self, size: int = EXPORT_BATCH) -> Iterator[OrderRows]:
+        """Every order with its lines, events, messages and evidence, as stored, in
+        order id order, ``size`` orders at a time: one query per table per batch,
+        all from one snapshot of the database."""
+        for orders in self._order_batches(_ORDERS, size):
+            bounds = (orders[0][0], orders[-1][0])
+            evidence = self._rows_by_first_column(_EVIDENCE, bounds)
+            yield OrderRows(
+                orders=orders,
+                lines=self._rows_by_first_column(_LINES, bounds),
+                events=self._rows_by_first_column(_EVENTS, bounds),
+                messages=self._rows_by_first_column(_MESSAGES, bounds),
+                evidence=evidence,
+                attachments=self._rows_by_first_column(_ATTACHMENTS, bounds) if evidence else {},
+            )
+
+    def csv_batches(self, size: int = EXPORT_BATCH) -> Iterator[list[tuple[Any, ...]]]:
+        """Every order's ``CSV_ORDER_COLUMNS`` and its dispute's opening day, in order id
+        order, ``size`` at a time, from one snapshot."""
+        return self._order_batches(_CSV_ORDERS, size)
+
+    def _order_batches(self, query: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """``query``'s rows (its first column the order id) in order id order, ``size``
+        at a time, each batch after the last one read, all in one read transaction."""
+        with self.read_snapshot():
+            rows = self._plain().execute(f"{query} ORDER BY o.order_id LIMIT ?", (size,))
+            rows = rows.fetchall()
+            while rows:
+                yield rows
+                if len(rows) < size:
+                    return
+                rows = (
+                    self._plain()
+                    .execute(
+                        f"{query} WHERE o.order_id > ? ORDER BY o.order_id LIMIT ?",
+                        (rows[-1][0], size),
+                    )
+                    .fetchall()
+                )
+
+    def _rows_by_first_column(
+        self, query: str, bounds: tuple[str, str]
+    ) -> dict[Any, list[tuple[Any, ...]]]:
+        rows = self._plain().execute(query, bounds)
+        return {key: list(group) for key, group in groupby(rows, itemgetter(0))}
+
+    def _plain(self) -> sqlite3.Cursor:
+        """A cursor that gives plain tuples."""
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = None
+        return cursor
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        """One read transaction, so that batches read one after the other all see the
+        same database, whatever is written meanwhile. (The batches open one of their
+        own if needed; the export holds one around the whole file, so that it ends
+        before the store is closed however the export ends.)"""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            try:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")  # nothing was written: this only ends the read
+            except sqlite3.ProgrammingError:
+                pass  # the store was closed already, which ended the read
 
     def all_records(self) -> list[OrderRecord]:
         ids = [row[0] for row in self.db.execute("SELECT order_id FROM orders ORDER BY order_id")]
