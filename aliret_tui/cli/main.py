@@ -59,6 +59,8 @@ def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
 
 # The module that runs each command, where it is not ``cli.commands``.
 COMMAND_MODULES = {
+    "undo": "timeline_commands",
+    "event-edit": "timeline_commands",
     "check": "check",
     "pack": "reports",
     "stats": "reports",
@@ -77,7 +79,7 @@ def run_command(args: argparse.Namespace | SimpleNamespace, context: Context) ->
     from importlib import import_module
 
     module = import_module(f"aliret_tui.cli.{COMMAND_MODULES.get(args.command, 'commands')}")
-    return getattr(module, f"run_{args.command}")(args, context)
+    return getattr(module, "run_" + args.command.replace("-", "_"))(args, context)
 
 
 class _SafeStderr:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from aliret_tui.cli.commands import (
 )
 from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.clocks import ClockKind
+from aliret_tui.domain.corrections import RecordedCorrection
 from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import (
@@ -51,7 +53,7 @@ from aliret_tui.transfer.documents import record_to_json
 Origins = dict[str, tuple[str, str]]
 
 
-def _open_existing(args: argparse.Namespace, context: Context, *, readonly: bool) -> Store:
+def open_existing(args: argparse.Namespace, context: Context, *, readonly: bool) -> Store:
     """The store, refused like ``list`` when its file is not there: nothing is created."""
     from aliret_tui.store.due import require_database
 
@@ -60,7 +62,7 @@ def _open_existing(args: argparse.Namespace, context: Context, *, readonly: bool
     return open_store(context, readonly=readonly)
 
 
-def _existing_order(store: Store, typed: str) -> str:
+def existing_order(store: Store, typed: str) -> str:
     """The stored id ORDER_ID names (read as ``add`` stores it), or a refusal."""
     order_id = stored_order_id(store, typed)
     if not store.has_order(order_id):
@@ -68,7 +70,7 @@ def _existing_order(store: Store, typed: str) -> str:
     return order_id
 
 
-def _shown_id(order_id: str) -> str:
+def shown_id(order_id: str) -> str:
     return outgoing(order_id, one_line=True)  # the one field not cleaned when read back
 
 
@@ -87,23 +89,30 @@ def _counted(count: int, noun: str) -> str:
 
 def run_show(args: argparse.Namespace, context: Context) -> int:
     today = context.time.today()
-    with _open_existing(args, context, readonly=True) as store:
-        order_id = _existing_order(store, args.order_id)
+    with open_existing(args, context, readonly=True) as store:
+        order_id = existing_order(store, args.order_id)
         record = store.record(order_id)
         origins = store.fact_origins(order_id)
+        corrections = store.event_corrections(order_id)
         policy = store.policy
     if args.json:
         echo_json({**record_to_json(record), "status": order_summary(record.order, policy, today)})
         return 0
-    echo("\n".join(show_lines(record, origins, policy, today)))
+    echo("\n".join(show_lines(record, origins, policy, today, corrections)))
     return 0
 
 
-def show_lines(record: OrderRecord, origins: Origins, policy: Policy, today: dt.date) -> list[str]:
+def show_lines(
+    record: OrderRecord,
+    origins: Origins,
+    policy: Policy,
+    today: dt.date,
+    corrections: Sequence[RecordedCorrection] = (),
+) -> list[str]:
     """The order as ``show`` prints it: facts, what comes next, the lines, the
     timeline, the evidence checklist and the chat."""
     order = record.order
-    lines = [f"Order {_shown_id(order.order_id)}: {order.title}"]
+    lines = [f"Order {shown_id(order.order_id)}: {order.title}"]
     rows = _fact_rows(record, origins, policy, today)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
@@ -118,10 +127,14 @@ def show_lines(record: OrderRecord, origins: Origins, policy: Policy, today: dt.
     if len(record.lines) > 1:
         lines += ["", f"Items ({len(record.lines)}):"]
         lines += [f"  {line.position}. {line.describe(order.currency)}" for line in record.lines]
-    lines += ["", "Timeline:"]
+    numbers = " (undo takes back the last event; event-edit ORDER_ID N corrects one)"
+    lines += ["", "Timeline" + (numbers if record.events else "") + ":"]
     # The text the order screen copies (c), without its heading: the facts above say it.
-    entries = timeline_text(order, record.events, origins).split("\n\n", 1)[-1]
-    lines += [f"  {entry}" for entry in entries.splitlines()] or ["  Nothing recorded yet."]
+    text = timeline_text(order, record.events, origins, corrections, numbered=True)
+    entries = text.split("\n\n", 1)[-1]
+    lines += [f"  {entry}" if entry else "" for entry in entries.splitlines()] or [
+        "  Nothing recorded yet."
+    ]
     lines += ["", *_evidence_lines(record.evidence)]
     lines += ["", *_chat_lines(record)]
     return lines
@@ -254,8 +267,8 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
         raise UserError("edit: nothing to change: give one or more of " + ", ".join(options))
     notes = TextNotes()
     today = context.time.today()
-    with _open_existing(args, context, readonly=False) as store:
-        order_id = _existing_order(store, args.order_id)
+    with open_existing(args, context, readonly=False) as store:
+        order_id = existing_order(store, args.order_id)
         order = store.get_order(order_id)
         # As the order form does: every field as it is now, the ones given replaced,
         # and an empty value left out (an optional fact cleared).
@@ -269,7 +282,7 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
         changed = [f for f in EDITABLE if getattr(facts, f) != getattr(order, f)]
         if not changed:
             _print_notes(notes)
-            echo(f"Nothing changed: order {_shown_id(order_id)} already has these values.")
+            echo(f"Nothing changed: order {shown_id(order_id)} already has these values.")
             return 0
         try:
             saved = store.update_order(facts, expected_version=order.version)
@@ -277,7 +290,7 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
             raise _as_option_error(error) from None
         policy = store.policy
     _print_notes(notes)
-    echo(f"Edited order {_shown_id(order_id)}: {saved.title}")
+    echo(f"Edited order {shown_id(order_id)}: {saved.title}")
     for field in changed:
         old, new = _change_text(getattr(order, field)), _change_text(getattr(saved, field))
         echo(f"  {option_name(field)[2:]}: {old} → {new}")
@@ -313,10 +326,10 @@ def run_unarchive(args: argparse.Namespace, context: Context) -> int:
 
 def _set_archived(args: argparse.Namespace, context: Context, *, archived: bool) -> int:
     today = context.time.today()
-    with _open_existing(args, context, readonly=False) as store:
-        order_id = _existing_order(store, args.order_id)
+    with open_existing(args, context, readonly=False) as store:
+        order_id = existing_order(store, args.order_id)
         order = store.get_order(order_id)
-        shown = _shown_id(order_id)
+        shown = shown_id(order_id)
         if order.archived == archived:
             echo(f"Order {shown} is {'already' if archived else 'not'} archived: nothing changed.")
             return 0
@@ -335,15 +348,15 @@ def _set_archived(args: argparse.Namespace, context: Context, *, archived: bool)
 
 
 def run_delete(args: argparse.Namespace, context: Context) -> int:
-    with _open_existing(args, context, readonly=not args.yes) as store:
-        order_id = _existing_order(store, args.order_id)
+    with open_existing(args, context, readonly=not args.yes) as store:
+        order_id = existing_order(store, args.order_id)
         record = store.record(order_id)
         what = (
             f"{_counted(len(record.events), 'event')}, "
             f"{_counted(len(record.messages), 'chat message')} and "
             f"{_counted(len(record.evidence), 'evidence item')}"
         )
-        shown = f"order {_shown_id(order_id)} ({shorten(record.order.title, 40)})"
+        shown = f"order {shown_id(order_id)} ({shorten(record.order.title, 40)})"
         if not args.yes:
             raise UserError(
                 f"--yes: is required to delete {shown} for good, with its {what}; "
@@ -371,13 +384,13 @@ def run_message(args: argparse.Namespace, context: Context) -> int:
         message = parse(ChatMessage, values, notes=notes)
     except (FieldError, FieldErrors) as error:
         raise _refusal(error, _MESSAGE_ARGUMENTS) from None
-    with _open_existing(args, context, readonly=False) as store:
-        order_id = _existing_order(store, args.order_id)
+    with open_existing(args, context, readonly=False) as store:
+        order_id = existing_order(store, args.order_id)
         store.add_messages(order_id, [message])
         count = len(store.messages(order_id))
     _print_notes(notes, name_of=lambda field: _MESSAGE_ARGUMENTS.get(field, field))
     echo(
-        f"Added a message from {message.sender.label} to order {_shown_id(order_id)}, sent "
+        f"Added a message from {message.sender.label} to order {shown_id(order_id)}, sent "
         f"{message.sent_at.strftime(MINUTE_FORMAT)} (the chat now has "
         f"{_counted(count, 'message')})."
     )
@@ -402,8 +415,8 @@ def run_attach(args: argparse.Namespace, context: Context) -> int:
     if not path.is_file():
         raise UserError(f"FILE: {path} is not a file")
     notes = TextNotes()
-    with _open_existing(args, context, readonly=False) as store:
-        order_id = _existing_order(store, args.order_id)
+    with open_existing(args, context, readonly=False) as store:
+        order_id = existing_order(store, args.order_id)
         number, item = _evidence_item(store.evidence(order_id), args.item, order_id)
         try:
             size, digest = fingerprint(path)
@@ -423,7 +436,7 @@ def run_attach(args: argparse.Namespace, context: Context) -> int:
         store.attach_file(order_id, item.id, attachment)
     _print_notes(notes, name_of=lambda field: "FILE" if field == "path" else field)
     echo(
-        f"Attached {path.name} ({size:,} bytes) to order {_shown_id(order_id)}, "
+        f"Attached {path.name} ({size:,} bytes) to order {shown_id(order_id)}, "
         f"evidence item {number}: {item.label}"
     )
     echo(f"  SHA-256 {digest}. The file stays where it is; keep it there unchanged.")
@@ -436,7 +449,7 @@ def _evidence_item(
     """ITEM as ``show`` numbers the checklist (1, 2, ...), or its label (any case)."""
     if not items:
         raise UserError(
-            f"ITEM: order {_shown_id(order_id)} has no evidence items yet (opening a dispute "
+            f"ITEM: order {shown_id(order_id)} has no evidence items yet (opening a dispute "
             "adds a checklist; the order screen adds others)"
         )
     typed = shown(wanted).strip()  # cleaned as the labels are when read (and shown)

@@ -181,6 +181,33 @@ def _order_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     attach.add_argument("file", metavar="FILE")
 
 
+def _event_value_options(parser: argparse.ArgumentParser, *, correcting: bool) -> None:
+    """An event's values: what ``event`` records and ``event-edit`` corrects."""
+    when = "the corrected date" if correcting else "when it happened"
+    default = "" if correcting else " (default: today)"
+    cleared = " ('' clears it)" if correcting else ""
+    parser.add_argument("--on", metavar="DATE", help=f"{when}: {TYPED_DATES}{default}")
+    parser.add_argument("--reason", metavar="R", help="open_dispute: " + ", ".join(names(Reason)))
+    parser.add_argument(
+        "--outcome",
+        metavar="O",
+        help="open_dispute, mediation_won: refund_only or return_and_refund",
+    )
+    parser.add_argument(
+        "--lines",
+        metavar="N,N",
+        help="open_dispute: the order lines it is about, by number (see the detail screen)",
+    )
+    parser.add_argument("--tracking", metavar="T", help="return_shipped: tracking number")
+    parser.add_argument("--carrier", metavar="C", help="return_shipped: carrier" + cleared)
+    parser.add_argument(
+        "--amount",
+        metavar="A",
+        help="seller_agreed, refunded: amount, e.g. 12.50 or 12,50 (partial allowed)" + cleared,
+    )
+    parser.add_argument("--note", metavar="TEXT", help="a note for the timeline" + cleared)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -208,28 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     event.add_argument("order_id", metavar="ORDER_ID")
     event.add_argument("event", metavar="EVENT", help="one of: " + ", ".join(names(EventKind)))
-    event.add_argument(
-        "--on", metavar="DATE", help=f"when it happened: {TYPED_DATES} (default: today)"
+    _event_value_options(event, correcting=False)
+
+    undo = command(
+        "undo",
+        "take back an order's last event: its state and clocks go back to what the "
+        "events before it give (the event stays in the timeline's record of corrections)",
     )
-    event.add_argument("--reason", metavar="R", help="open_dispute: " + ", ".join(names(Reason)))
-    event.add_argument(
-        "--outcome",
-        metavar="O",
-        help="open_dispute, mediation_won: refund_only or return_and_refund",
+    undo.add_argument("order_id", metavar="ORDER_ID")
+    event_edit = command(
+        "event-edit",
+        "correct an event's date or values; the state and clocks are recomputed from "
+        "the corrected timeline, and a correction that would not hold is refused",
     )
-    event.add_argument(
-        "--lines",
-        metavar="N,N",
-        help="open_dispute: the order lines it is about, by number (see the detail screen)",
+    event_edit.add_argument("order_id", metavar="ORDER_ID")
+    event_edit.add_argument(
+        "seq", metavar="N", help="the event's number, as `aliret-tui show ORDER_ID` lists it"
     )
-    event.add_argument("--tracking", metavar="T", help="return_shipped: tracking number")
-    event.add_argument("--carrier", metavar="C", help="return_shipped: carrier")
-    event.add_argument(
-        "--amount",
-        metavar="A",
-        help="seller_agreed, refunded: amount, e.g. 12.50 or 12,50 (partial allowed)",
-    )
-    event.add_argument("--note", metavar="TEXT", help="a note for the timeline")
+    _event_value_options(event_edit, correcting=True)
 
     _order_commands(command)
 

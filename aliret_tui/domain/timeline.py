@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from aliret_tui.domain.corrections import RecordedCorrection
 from aliret_tui.domain.deadline_rule import Origins, origin_of
 from aliret_tui.domain.models import Event, Order
 from aliret_tui.domain.vocabulary import EventKind
@@ -28,10 +29,11 @@ def event_details(event: Event, currency: str) -> str:
 
 
 def timeline_lines(
-    order: Order, events: Iterable[Event], origins: Origins | None = None
+    order: Order, events: Iterable[Event], origins: Origins | None = None, *, numbered: bool = False
 ) -> list[tuple[str, str, str]]:
     """(date, what happened, note) from the order date onwards, oldest first;
-    what an import brought says where it came from."""
+    what an import brought says where it came from. ``numbered`` puts each event's
+    number first ("[2] Opened a dispute"), as undo and event-edit name them."""
     lines: list[tuple[str, str, str]] = []
     if order.ordered_on:
         lines.append((order.ordered_on.isoformat(), "Ordered", _imported(origins, "ordered_on")))
@@ -42,6 +44,8 @@ def timeline_lines(
     for event in events:
         details = event_details(event, order.currency)
         what = event.kind.label + (f" — {details}" if details else "")
+        if numbered:
+            what = f"[{event.seq}] {what}"
         note = "\n".join(filter(None, (f"from {event.source}" if event.source else "", event.note)))
         lines.append((event.on.isoformat(), what, note))
     lines.sort(key=lambda line: line[0])  # stable: same-day entries keep their order
@@ -53,7 +57,16 @@ def _imported(origins: Origins | None, field: str) -> str:
     return "" if origin == "typed" else origin
 
 
-def timeline_text(order: Order, events: Iterable[Event], origins: Origins | None = None) -> str:
+def timeline_text(
+    order: Order,
+    events: Iterable[Event],
+    origins: Origins | None = None,
+    corrections: Sequence[RecordedCorrection] = (),
+    *,
+    numbered: bool = False,
+) -> str:
+    """The timeline to paste into a mediation request; corrections made to it are
+    listed after it, so what was taken back or changed stays on the record."""
     events = list(events)
     header = [
         f"Order {order.order_id}: {order.title}",
@@ -61,7 +74,16 @@ def timeline_text(order: Order, events: Iterable[Event], origins: Origins | None
         "",
     ]
     body = []
-    for day, what, note in timeline_lines(order, events, origins):
+    for day, what, note in timeline_lines(order, events, origins, numbered=numbered):
         body.append(f"{day}  {what}")
         body.extend(f"            {line}" for line in note.splitlines())
+    if corrections:
+        body += ["", "Corrected later (kept for the record):", *correction_lines(corrections)]
     return "\n".join(header + body) + "\n"
+
+
+def correction_lines(corrections: Sequence[RecordedCorrection]) -> list[str]:
+    """'2026-12-01 14:05  Took back "Kept the item" (2026-11-20)', oldest first."""
+    return [
+        f"{entry.corrected_at.replace('T', ' ')[:16]}  {entry.summary}" for entry in corrections
+    ]

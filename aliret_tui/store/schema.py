@@ -242,6 +242,26 @@ def m005_index_live_orders(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_event_corrections(db: Database) -> None:
+    """The record of corrections to timelines: each event taken back (``after`` is
+    NULL) or corrected, as it was and as it became (JSON of the event's columns), and
+    when. What a mediator sees stays honest after a mistake is undone."""
+    db.execute(
+        """
+        CREATE TABLE event_corrections (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT,
+            corrected_at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+    db.execute("CREATE INDEX event_corrections_order ON event_corrections (order_id, id)")
+
+
 # sqlite-utils keeps the registered list private; it is pinned below 5 in pyproject.
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
 assert len(KNOWN_MIGRATIONS) == SCHEMA_VERSION, "bump store/version.py with each migration"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aliret_tui.domain.models import OrderFacts, OrderRecord
+from aliret_tui.store.corrections import EventCorrections
 from aliret_tui.store.errors import EditConflict, OrderNotFound, StoreError, UpgradeNeeded
 from aliret_tui.store.records import WholeRecords
 from aliret_tui.store.rows import given_facts
@@ -40,7 +41,7 @@ class ImportReport:
         return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
 
 
-class Store(WholeRecords):
+class Store(WholeRecords, EventCorrections):
     # -- importing -----------------------------------------------------------------
 
     def import_facts(self, rows: list[OrderFacts], name: str = "rows") -> ImportReport:

@@ -62,9 +62,12 @@ def test_show_prints_the_facts_clock_timeline_evidence_and_chat(cli, seed, db):
         assert re.search(rf"^  {label} +{value}", out, re.MULTILINE), (label, out)
     assert "  Next: seller response deadline 2026-03-10 (last day):" in out
     assert "Can record next: seller_agreed, return_approved, seller_refused" in out
-    # The timeline is the text the order screen copies, below the facts.
+    # The timeline is the text the order screen copies, below the facts, with each
+    # event's number (as undo and event-edit name them).
     with Store(db) as store:
-        copied = timeline_text(store.get_order(ID), store.events(ID), store.fact_origins(ID))
+        copied = timeline_text(
+            store.get_order(ID), store.events(ID), store.fact_origins(ID), numbered=True
+        )
     entries = copied.split("\n\n", 1)[1].splitlines()
     assert entries and "\n".join(f"  {entry}" for entry in entries) in out
     assert "Evidence (0 of 7 with proof" in out

@@ -245,8 +245,9 @@ async def test_the_edit_form_reports_a_change_made_elsewhere_and_keeps_it(tmp_pa
         await settle(pilot, app)
         assert isinstance(app.screen, OrderFormScreen), "the form closed as if it had saved"
         text = screen_text(app)
-        assert "was changed elsewhere since you opened it" in text, text
-        assert "reload it" in text
+        assert "was changed elsewhere while you edited it" in text, text
+        assert "title: Original title →" in text
+        assert "ctrl+s saves it over that change" in text
     with Store(db, time=FROZEN) as reopened:
         order = reopened.get_order("E1")
     assert order.title == "Changed elsewhere"

@@ -239,6 +239,11 @@ def _cases() -> dict[str, Case]:
         "message -": Case(("message", HOSTILE_ID, "--from=me", "-"),
                           stdin=f"{HOSTILE_NAME}\n{ARGV_TEXT}".encode()),
         "attach": Case(("attach", HOSTILE_DISPUTE_ID, "1", f"{{folder}}/{EVIDENCE_FILE}")),
+        # The dispute's timeline was written raw (a carrier on opening the dispute), so
+        # it does not replay: refused, saying which event breaks.
+        "undo": Case(("undo", HOSTILE_DISPUTE_ID), code=2),
+        "event-edit": Case(("event-edit", HOSTILE_DISPUTE_ID, "1", f"--note={ARGV_TEXT}"),
+                           code=2),
         "attach by a hostile label": Case(("attach", HOSTILE_DISPUTE_ID, "{label}",
                                            f"{{folder}}/{EVIDENCE_FILE}")),
     }  # fmt: skip

@@ -77,7 +77,9 @@ def schema_4(tmp_path, clock, make_facts, event) -> Path:
         tables = [
             row[0]
             for row in conn.execute("SELECT name FROM written.sqlite_master WHERE type = 'table'")
-            if row[0] != migrations.migrations_table and not row[0].startswith("sqlite_")
+            if row[0] != migrations.migrations_table
+            and not row[0].startswith("sqlite_")
+            and row[0] != "event_corrections"  # m006's, after schema 4
         ]
         with conn:
             for table in tables:
@@ -142,21 +144,21 @@ def test_the_fixture_really_is_schema_4(schema_4):
 def test_opening_a_schema_4_database_adds_the_indexes_and_keeps_every_row(schema_4, clock):
     before = _rows(schema_4)
     Store(schema_4, time=clock).close()
-    assert _version(schema_4) == SCHEMA_VERSION == 5
+    assert _version(schema_4) == SCHEMA_VERSION
     assert _indexes(schema_4) == ORDER_COLUMNS_INDEXED
     conn = sqlite3.connect(schema_4)
     try:
         applied = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")]
     finally:
         conn.close()
-    assert applied == list(KNOWN_MIGRATIONS) and applied[-1] == "m005_index_live_orders"
+    assert applied == list(KNOWN_MIGRATIONS) and "m005_index_live_orders" in applied
     assert _rows(schema_4) == before
 
 
 def test_the_migration_is_preceded_by_a_backup_of_the_schema_4_file(schema_4, clock):
     before = _rows(schema_4)
     Store(schema_4, time=clock).close()
-    [backup] = (schema_4.parent / "backups").glob("pre-migration-s4-to-s5-*.db")
+    [backup] = (schema_4.parent / "backups").glob(f"pre-migration-s4-to-s{SCHEMA_VERSION}-*.db")
     assert _version(backup) == 4
     assert "orders_state_deadline" not in _indexes(backup)
     assert _rows(backup) == before
@@ -164,7 +166,7 @@ def test_the_migration_is_preceded_by_a_backup_of_the_schema_4_file(schema_4, cl
 
 def test_the_read_only_store_asks_for_the_upgrade_and_writes_nothing(schema_4, clock):
     before = schema_4.read_bytes()
-    with pytest.raises(UpgradeNeeded, match=r"schema 4.*schema 5"):
+    with pytest.raises(UpgradeNeeded, match=rf"schema 4.*schema {SCHEMA_VERSION}"):
         Store(schema_4, time=clock, readonly=True)
     assert schema_4.read_bytes() == before
 

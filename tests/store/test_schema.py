@@ -105,6 +105,7 @@ EXPECTED_COLUMNS = {
         "published_at",
         "cancelled_at",
     ],
+    "event_corrections": ["id", "order_id", "seq", "before", "after", "corrected_at"],
 }
 
 
@@ -154,8 +155,9 @@ def test_the_migration_is_recorded_and_user_version_matches(store, db_path):
             ("aliret_tui", "m003_imports"),
             ("aliret_tui", "m004_reminders"),
             ("aliret_tui", "m005_index_live_orders"),
+            ("aliret_tui", "m006_event_corrections"),
         ]
-        assert SCHEMA_VERSION == 5
+        assert SCHEMA_VERSION == 6
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
@@ -344,7 +346,7 @@ def test_m003_upgrades_a_schema_2_database_and_keeps_its_data(db_path, clock):
         assert store.get_order("8100000000000002").state is OrderState.ORDER_CANCELLED
     conn = _raw(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         names = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert names == list(KNOWN_MIGRATIONS)
         tables = {
