@@ -17,12 +17,14 @@ def run_pack(args: argparse.Namespace, context: Context) -> int:
         order_id = stored_order_id(store, args.order_id)  # "8175 1234 5678 9012" too
         record = store.record(order_id)
         origins = store.fact_origins(order_id)
+        corrections = store.event_corrections(order_id)
         policy = store.policy
     packed = write_claim_pack(
         record,
         today=context.time.today(),
         policy=policy,
         origins=origins,
+        corrections=corrections,
         destination=Path(args.output).expanduser() if args.output else None,
         directory=Path(args.dir).expanduser() if args.dir else None,
         strict=args.strict,

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from aliret_tui.domain.clocks import Clock, ClockKind, describe_days_left, inspection_deadline
+from aliret_tui.domain.corrections import RecordedCorrection
 from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
 from aliret_tui.domain.evidence import Readiness, readiness
 from aliret_tui.domain.models import Attachment, ChatMessage, EvidenceItem, Order, OrderRecord
@@ -158,6 +159,7 @@ def write_claim_pack(
     today: dt.date,
     policy: Policy = DEFAULT_POLICY,
     origins: Origins | None = None,
+    corrections: Sequence[RecordedCorrection] = (),
     destination: Path | None = None,
     directory: Path | None = None,
     include_large: bool = False,
@@ -179,6 +181,7 @@ def write_claim_pack(
     builder = _PackBuilder(
         record, today, policy, origins, include_large, strict, large_bytes, should_stop
     )
+    builder.corrections = tuple(corrections)  # listed after the timeline
     if directory is not None:
         folder = Path(directory)
         files = _write_folder_atomically(folder, builder.build)
@@ -304,6 +307,7 @@ class _PackBuilder:
         self.strict = strict
         self.large_bytes = large_bytes
         self.should_stop = should_stop
+        self.corrections: tuple[RecordedCorrection, ...] = ()
         self.attachments: list[PackedAttachment] = []
 
     def build(self, sink: _Sink) -> tuple[PackedFile, ...]:
@@ -335,7 +339,9 @@ class _PackBuilder:
                 large_bytes=self.large_bytes,
             )
         ).encode()
-        timeline = outgoing(timeline_text(record.order, record.events, self.origins)).encode()
+        timeline = outgoing(
+            timeline_text(record.order, record.events, self.origins, self.corrections)
+        ).encode()
         later = {SUMMARY: summary, TIMELINE: timeline}
         listed = [*written, *(_packed(name, data) for name, data in later.items())]
         manifest = manifest_json(record, self.today, listed, self.attachments).encode()

@@ -6,6 +6,7 @@ on the record that ``show`` prints."""
 from __future__ import annotations
 
 import json
+import re
 
 from support.sqlite_files import dump_database
 
@@ -93,3 +94,18 @@ def test_undo_and_event_edit_refuse_an_unknown_order_and_a_missing_database(cli,
     missing = cli("event-edit", ID, "1", "--on", "today", db=db.parent / "typo.db")
     assert missing.code == 2
     assert not (db.parent / "typo.db").exists()
+
+
+def test_the_claim_pack_timeline_lists_the_corrections(cli, seed, tmp_path):
+    seed(*SETUP)
+    assert cli("event-edit", ID, "2", "--on", "2026-03-04").code == 0
+    assert cli("undo", ID).code == 0
+    assert cli("pack", ID, "--dir", str(tmp_path / "pack")).code == 0
+    timeline = (tmp_path / "pack" / "timeline.txt").read_text(encoding="utf-8")
+    assert "Seller refused" not in timeline.split("Corrected later")[0]
+    record = timeline.split("Corrected later (kept for the record):\n")[1].splitlines()
+    # When each was made: --today's date, at the time of day it ran.
+    assert [re.sub(r"^2026-03-10 \d\d:\d\d  ", "", line) for line in record] == [
+        'Corrected "Seller refused" (2026-03-05): date 2026-03-05 → 2026-03-04',
+        'Took back "Seller refused" (2026-03-04)',
+    ]
