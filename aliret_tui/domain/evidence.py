@@ -66,7 +66,8 @@ def _items(entries: Iterable[tuple[str, EvidenceKind]], start: int) -> list[Evid
 
 @dataclass(frozen=True)
 class Readiness:
-    """The three things a mediator asks for. ``tracking`` is None when no return applies."""
+    """The three things a mediator asks for. ``tracking`` is None until a return is
+    approved (there is nothing to track before)."""
 
     photos: bool
     messages: bool
@@ -90,8 +91,9 @@ def readiness(
     )
     senders = {message.sender for message in messages}
     both_sides = Sender.ME in senders and Sender.SELLER in senders
+    # Tracking is asked for only once a return is approved: before that there is no
+    # parcel to track, whatever outcome the dispute asked for.
     tracking: bool | None = None
-    if dispute is not None and dispute.return_applies:
-        shipment = dispute.return_shipment
-        tracking = bool(shipment and shipment.tracking)
+    if dispute is not None and dispute.return_shipment is not None:
+        tracking = bool(dispute.return_shipment.tracking)
     return Readiness(photos=photos, messages=both_sides, tracking=tracking)

@@ -140,12 +140,12 @@ def test_an_unchanged_correction_and_an_unknown_event_are_refused():
     case = kept_after_dispute()
     with pytest.raises(CorrectionRefused, match="nothing to correct"):
         correct_event(case.order, case.events, 1, {"reason": "wrong_size"}, today=TODAY)
-    with pytest.raises(FieldError, match="no event 7 .its events are 1 to 2"):
+    with pytest.raises(FieldError, match=r"no event 7 .its events are 1 to 2"):
         correct_event(case.order, case.events, 7, {"on": "today"}, today=TODAY)
     with pytest.raises(FieldError, match="kind"):
         correct_event(case.order, case.events, 1, {"kind": "keep"}, today=TODAY)
 
 
 def test_nothing_to_take_back_says_where_the_delivery_date_is_changed():
-    with pytest.raises(CorrectionRefused, match="no recorded event.*edit it"):
+    with pytest.raises(CorrectionRefused, match=r"no recorded event.*edit it"):
         remove_last_event(fresh(delivered_on="2026-11-05").order, (), today=TODAY)

@@ -178,7 +178,16 @@ WITH_RETURN = Dispute(
 
 
 def test_readiness_of_an_empty_case():
-    assert readiness(WITH_RETURN, [], []) == Readiness(photos=False, messages=False, tracking=False)
+    # Wanting a return asks for no tracking yet: there is no parcel until it is approved.
+    assert readiness(WITH_RETURN, [], []) == Readiness(photos=False, messages=False, tracking=None)
+    approved = WITH_RETURN.model_copy(
+        update={"return_shipment": ReturnShipment(approved_on=day(11, 14))}
+    )
+    assert readiness(approved, [], []) == Readiness(photos=False, messages=False, tracking=False)
+    shipped = WITH_RETURN.model_copy(
+        update={"return_shipment": ReturnShipment(approved_on=day(11, 14), tracking="LP1")}
+    )
+    assert readiness(shipped, [], []).tracking is True
     assert readiness(REFUND_ONLY, [], []) == Readiness(photos=False, messages=False, tracking=None)
     assert readiness(None, [], []) == Readiness(photos=False, messages=False, tracking=None)
 
