@@ -14,7 +14,7 @@ from aliret_tui.domain.workflow import Transition, apply_event, with_facts
 from aliret_tui.sanitize import shown
 from aliret_tui.store.base import StoreBase
 from aliret_tui.store.errors import EditConflict, OrderNotFound
-from aliret_tui.store.queries import dashboard_rows
+from aliret_tui.store.queries import DASHBOARD_COLUMNS, LIVE_ORDERS, dashboard_rows
 from aliret_tui.store.rows import (
     dispute_row,
     event_from_row,
@@ -79,6 +79,26 @@ class OrdersAndEvents(StoreBase):
         hundred even for a heavy buyer, found through indexes), ``live=False``
         all the others; the dashboard shows the first while it reads the rest."""
         return dashboard_rows(self.db.conn, today, live=live)
+
+    def dashboard_rows_after(
+        self, today: dt.date, after: int, limit: int
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """The next ``limit`` rows of ``dashboard_rows(today, live=False)`` past the
+        position ``after`` (0 to begin), and the position to ask from next.
+
+        Each call is a query of its own, not a cursor left open, so the TUI can
+        read all the orders in short calls with other work (a save, closing the
+        store) in between."""
+        cursor = self.db.conn.execute(
+            f"SELECT o.rowid, {', '.join(DASHBOARD_COLUMNS)} "
+            "FROM orders o LEFT JOIN disputes d ON d.order_id = o.order_id "
+            f"WHERE o.rowid > ? AND NOT ({LIVE_ORDERS}) ORDER BY o.rowid LIMIT ?",
+            [after, today.isoformat(), limit],
+        )
+        found = cursor.fetchall()
+        if not found:
+            return [], after
+        return [row[1:] for row in found], found[-1][0]
 
     def update_order(self, facts: OrderFacts, *, expected_version: int | None = None) -> Order:
         """Save edited facts. Refuses if the order changed since ``expected_version``."""

@@ -17,10 +17,23 @@ from typing import TYPE_CHECKING, Any
 
 from aliret_tui.errors import UserError
 from aliret_tui.store.due import is_ours, open_readonly, stored_fingerprint
-from aliret_tui.store.queries import dashboard_rows
+from aliret_tui.store.queries import DASHBOARD_QUERY, LIVE_STATES
 from aliret_tui.store.version import SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 0.2
+
+# The live orders of ``queries.LIVE_ORDERS`` (the same rows; a test holds it), as three
+# disjoint parts that each read one range of an index: its ORs made SQLite go
+# through every open window's row (230 ms at 100k orders, against 80 ms for this).
+_LIVE_STATES = ", ".join(f"'{state.value}'" for state in sorted(LIVE_STATES))
+LIVE_BY_INDEX = f"""
+    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state IN ({_LIVE_STATES})
+    UNION ALL
+    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state = 'window_open' AND o.deadline >= ?
+    UNION ALL
+    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state = 'window_open'
+        AND o.delivered_on IS NULL AND (o.deadline < ? OR o.deadline IS NULL)
+"""
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -46,7 +59,7 @@ def live_dashboard_rows(
             return None
         if stored_fingerprint(conn) != policy.deadline_fingerprint():
             return None
-        return list(dashboard_rows(conn, today, live=True))
+        return conn.execute(LIVE_BY_INDEX, [today.isoformat()] * 2).fetchall()
     except (sqlite3.Error, UserError):
         return None
     finally:

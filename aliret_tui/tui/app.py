@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ from textual.worker import Worker, WorkerState
 from aliret_tui.config import Settings
 from aliret_tui.errors import UserError
 from aliret_tui.timesource import TimeSource
-from aliret_tui.tui.storage import StoreAccess
+from aliret_tui.tui.storage import StoreAccess, StoreClosed
 from aliret_tui.tui.view import OrderRow, UrgencyThresholds, build_rows
 
 TICK_SECONDS = 1.0
+SWITCH_INTERVAL_S = 0.001
 
 
 class AliretApp(App[int]):
@@ -56,6 +58,7 @@ class AliretApp(App[int]):
         self.set_reactive(AliretApp.now, time.now())
         self._first_rows: list[tuple[Any, ...]] | None = None
         self.prepared_statistics: Any = None  # screens.statistics.PreparedStatistics
+        self._switch_interval = sys.getswitchinterval()
 
     @classmethod
     def with_first_rows(cls, *, db_path: Path, time: TimeSource, **options: Any) -> AliretApp:
@@ -81,6 +84,11 @@ class AliretApp(App[int]):
     def on_mount(self) -> None:
         from aliret_tui.tui.screens.dashboard import DashboardScreen
 
+        # The load and the sorts run in a worker thread: a key waits for the worker to
+        # hand over the interpreter, every 5 ms by default; 1 ms keeps keys prompt.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+
         self.theme = self.settings.theme
         self.set_keymap(dict(self.settings.keys))  # checked by tui.launch
         self.watch(self, "theme", self._theme_chosen, init=False)
@@ -104,8 +112,15 @@ class AliretApp(App[int]):
     def _tick(self) -> None:
         self.now = self.time.now()
 
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        """Quit: the workers are told to stop first (the load stops at its next
+        chunk), so the process does not wait for work nobody will see."""
+        self.workers.cancel_all()
+        super().exit(result, return_code, message)
+
     def on_unmount(self) -> None:
         self.db.close()
+        sys.setswitchinterval(self._switch_interval)
 
     # -- actions -----------------------------------------------------------------
 
@@ -134,6 +149,8 @@ class AliretApp(App[int]):
         error = event.worker.error
         from aliret_tui.store.store import StoreError
 
+        if isinstance(error, StoreClosed) or self.db.closed:
+            return  # the app is quitting (a read may have been cut short): nothing to tell
         if isinstance(error, StoreError) and event.worker.group == "load":
             # The database cannot be used at all: leave cleanly, like the CLI does.
             self.exit(return_code=2, message=f"aliret-tui: error: {error}")

@@ -29,8 +29,39 @@ def filled(db_path, clock, make_facts, event):
 def test_gives_the_live_rows_the_store_gives(filled, clock, today):
     quick = live_dashboard_rows(filled, DEFAULT_POLICY, today)
     with Store(filled, time=clock) as store:
-        assert quick == list(store.dashboard_rows(today, live=True))
+        assert sorted(quick) == sorted(store.dashboard_rows(today, live=True))
     assert sorted(row[0] for row in quick) == ["1", "3", "4"]
+
+
+def test_every_kind_of_live_order_is_read_once_and_no_other(filled, clock, today):
+    """The quick read takes the live orders in three parts (one index range each):
+    together exactly the store's live orders, none twice, whatever the deadline
+    and delivery of an open window, archived or not."""
+    with sqlite3.connect(filled) as conn:
+        for order_id, delivered, deadline, archived in (
+            ("u-none", None, None, 0),  # delivered, date unknown: no deadline
+            ("u-past", None, "2026-01-01", 0),  # not delivered, protection passed
+            ("u-future", None, "2026-12-01", 0),
+            ("d-today", "2026-03-01", today.isoformat(), 0),  # the window's last day
+            ("d-past", "2026-01-01", "2026-01-16", 0),
+            ("a-future", None, "2026-12-01", 1),
+            ("a-today", "2026-03-01", today.isoformat(), 1),
+        ):
+            conn.execute(
+                "INSERT INTO orders (order_id, title, price, currency, state, delivered_on, "
+                "deadline, clock, archived, created_at, updated_at) VALUES (?, 'T', '1.00', "
+                "'USD', 'window_open', ?, ?, 'inspection', ?, '2026-01-01', '2026-01-01')",
+                [order_id, delivered, deadline, archived],
+            )
+    quick = live_dashboard_rows(filled, DEFAULT_POLICY, today)
+    with Store(filled, time=clock) as store:
+        expected = list(store.dashboard_rows(today, live=True))
+        others = list(store.dashboard_rows(today, live=False))
+    assert sorted(quick) == sorted(expected)
+    assert len({row[0] for row in quick}) == len(quick)  # none twice
+    assert sorted(row[0] for row in quick) == ["1", "3", "4", "d-today", "u-future", "u-none",
+                                               "u-past"]  # fmt: skip
+    assert not {row[0] for row in quick} & {row[0] for row in others}
 
 
 def test_writes_nothing(filled, today):

@@ -50,3 +50,36 @@ async def test_coming_back_from_an_order_never_runs_a_full_collection(make_app, 
         await settle(pilot, app)
         await pilot.pause(dashboard.TIDY_AFTER_SECONDS + 0.3)
         assert full == [1] and young == [1]
+
+
+async def test_rows_read_again_after_a_change_bring_no_full_collection(
+    make_app, store, db_path, monkeypatch
+):
+    """Coming back from an order after something changed reads every order again;
+    the full pass ran once, after the first load, and does not run again."""
+    from support.tui import FROZEN, add, days, settle
+
+    import aliret_tui.tui.screens.dashboard as dashboard
+    from aliret_tui.store.store import Store
+
+    full = []
+    monkeypatch.setattr(dashboard, "tidy_memory", lambda: full.append(1))
+    add(store, "A1", "Lamp", delivered_on=days(-3))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.pause(dashboard.TIDY_AFTER_SECONDS + 0.3)
+        assert full == [1]
+        await pilot.press("enter")
+        await settle(pilot, app)
+        with Store(db_path, time=FROZEN) as other_shell:
+            add(other_shell, "B2", "Cable", delivered_on=days(-1))
+        await pilot.press("escape")
+        for _ in range(40):  # the change is seen and every order read again
+            await pilot.pause(0.1)
+            if "B2" in [row.order_id for row in app.screen.rows]:
+                break
+        assert "B2" in [row.order_id for row in app.screen.rows]
+        await settle(pilot, app)
+        await pilot.pause(dashboard.TIDY_AFTER_SECONDS + 0.3)
+        assert full == [1]

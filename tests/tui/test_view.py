@@ -250,3 +250,62 @@ def test_typing_on_narrows_the_search_without_losing_a_match(orders, chosen, que
     index = RowIndex(built)
     for query in queries:
         assert index.visible(chosen, query) == visible_rows(built, chosen, query)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    orders=st.lists(_an_order, max_size=30),
+    keystrokes=st.lists(
+        st.tuples(
+            st.sampled_from(list(Filter)),
+            st.sampled_from(["", "la", "lamp", "00", "t"]),
+            st.sampled_from([URGENCY_SORT, *(column.key for column in COLUMNS)]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_sorts_made_ahead_show_what_sorting_on_demand_shows(orders, keystrokes):
+    """``prepare`` (run by the load worker) makes every column's order in
+    advance, descending by reversal: the same rows as sorting on demand."""
+    built = rows(
+        *(
+            record(f"81750{number:03d}", state, delivered=days_ago(age) if age % 5 else None,
+                   title=title, price=price.strip(), currency=currency, archived=int(archived),
+                   clock=None if state in ("in_transit", "refunded", "kept") else "inspection")
+            for number, (state, age, title, price, currency, archived) in enumerate(orders)
+        )
+    )  # fmt: skip
+    ahead = RowIndex(built)
+    ahead.prepare()
+    on_demand = RowIndex(built)
+    for chosen, query, sort_by, descending in keystrokes:
+        expected = visible_rows(built, chosen, query, sort_by, descending)
+        assert ahead.visible(chosen, query, sort_by, descending) == expected
+        assert on_demand.visible(chosen, query, sort_by, descending) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "ascending", "descending"),
+    [
+        ("delivered", ["kept", "soon", "later", "transit"], ["later", "soon", "kept", "transit"]),
+        ("deadline", ["soon", "later", "transit", "kept"], ["later", "soon", "transit", "kept"]),
+        ("days_left", ["soon", "later", "transit", "kept"], ["later", "soon", "transit", "kept"]),
+    ],
+)
+def test_orders_without_a_value_sort_last_both_ways(column, ascending, descending):
+    """Not delivered, no deadline: last whichever way the column sorts (the rows
+    without a value keep their urgency order among themselves)."""
+    built = rows(
+        record("soon", delivered=days_ago(12)),
+        record("transit", "in_transit", clock=None),
+        record("later", delivered=days_ago(2)),
+        record("kept", "kept", delivered=days_ago(30), clock=None),
+    )
+    index = RowIndex(built)
+    index.prepare()
+    for reverse, expected in ((False, ascending), (True, descending)):
+        shown = visible_rows(built, Filter.ALL, "", column, reverse)
+        assert [row.order_id for row in shown] == expected
+        assert index.visible(Filter.ALL, "", column, reverse) == shown

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -26,6 +28,8 @@ from aliret_tui.tui.view import (
     Filter,
     OrderRow,
     RowIndex,
+    Stopped,
+    Summary,
     build_rows,
     countdown_rows,
     summarise,
@@ -43,6 +47,7 @@ if TYPE_CHECKING:
     from aliret_tui.tui.app_services import AppServices
 
 POLL_SECONDS = 1.0  # outside changes show within about a second
+LOAD_CHUNK = 2000  # orders read per call: the store is held a few ms at a time
 TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading, or after coming back
 BACKUP_FAILED = ("⚠ daily backup failed", "bold $text-error")  # first on the summary line
 
@@ -66,6 +71,16 @@ class RowsLoaded(Message):
     complete: bool = True  # False: only the live orders so far
     backup_problem: str | None = None  # why the last daily backup failed
     index: RowIndex | None = None  # the rows filtered and sorted, made in the worker
+    cards: list[OrderRow] | None = None  # the countdown cards, made in the worker
+    summary: Summary | None = None  # the summary line, made in the worker
+
+
+@dataclass
+class SortsReady(Message):
+    """The load worker made every sort of the rows read at ``data_version``."""
+
+    data_version: tuple[int, int] | None
+    today: dt.date
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):
@@ -95,6 +110,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.descending = False
         self._applicable_keys: tuple[bool, bool] | None = None
         self._tidy_timer: Timer | None = None
+        self._tidied = False  # the full collection after the first load is done
         self._polling = False
         self._backup_problem_told: str | None = None
 
@@ -131,32 +147,68 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         first_rows = self.aliret.take_first_rows()
         if first_rows is not None:
             self._show(RowsLoaded(first_rows, self.aliret.time.today(), None, complete=False))
-        self.load(first_rows_shown=first_rows is not None)
+        if first_rows is not None:
+            # After the first frame: the worker opening the store would slow it down.
+            self.call_after_refresh(self.load, live_rows=first_rows)
+        else:
+            self.load()
         self.set_interval(POLL_SECONDS, self._reload_if_changed)
 
     # -- loading -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self, select: str | None = None, first_rows_shown: bool = False) -> None:
-        """The live orders first (shown at once), then all the others."""
+    # A description: Textual would otherwise describe the worker by its arguments'
+    # repr, thousands of rows long, on the event loop.
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
+    def load(self, select: str | None = None, live_rows: list[OrderRow] | None = None) -> None:
+        """The live orders first (shown at once), then all the others, a chunk at a
+        time: the store is free between chunks (a save, or quitting, waits for one
+        chunk at most), and the load stops when cancelled (a newer load, the app
+        quitting). ``live_rows`` are the live orders already on screen, read
+        before the store opened: they are not read again. Once the rows are shown,
+        every column's sort is made here, so that a sort key does not wait."""
         app = self.aliret
         today = app.time.today()
+        worker = get_current_worker()
 
-        def rows(store: Store, live: bool) -> list[OrderRow]:
-            return build_rows(
-                store.dashboard_rows(today, live=live), app.policy, today, app.urgency
+        def rows_of(records: Iterable[tuple[Any, ...]]) -> list[OrderRow]:
+            return build_rows(records, app.policy, today, app.urgency)
+
+        version, problem = app.db.call(lambda store: (store.data_version(), store.backup_problem()))
+        if live_rows is None:
+            live = app.db.call(lambda store: list(store.dashboard_rows(today, live=True)))
+            live_rows = rows_of(live)
+            if not self.loaded:
+                self.post_message(RowsLoaded(live_rows, today, version, select, complete=False))
+        everything = list(live_rows)
+        after = 0
+        while not worker.is_cancelled:
+            chunk, after = app.db.call(
+                partial(_rows_after, today=today, after=after, limit=LOAD_CHUNK)
             )
-
-        live_rows, version, problem = app.db.call(
-            lambda store: (rows(store, True), store.data_version(), store.backup_problem())
+            if not chunk:
+                break
+            everything += rows_of(chunk)
+        try:  # here, not on the event loop: it sorts every order
+            index = RowIndex(everything, stop=lambda: worker.is_cancelled)
+            index.prepare_filters()  # the filter keys' lists, before the rows show
+        except Stopped:
+            return
+        shown = RowsLoaded(
+            everything,
+            today,
+            version,
+            select,
+            backup_problem=problem,
+            index=index,
+            cards=countdown_rows(everything),
+            summary=summarise(everything),
         )
-        if not self.loaded and not first_rows_shown:
-            self.post_message(RowsLoaded(live_rows, today, version, select, complete=False))
-        everything = live_rows + app.db.call(lambda store: rows(store, False))
-        index = RowIndex(everything)  # here, not on the event loop: it sorts every order
-        self.post_message(
-            RowsLoaded(everything, today, version, select, backup_problem=problem, index=index)
-        )
+        if worker.is_cancelled:
+            return
+        self.post_message(shown)
+        with suppress(Stopped):
+            index.prepare()  # the search texts and every column's sort, for the keys to come
+            self.post_message(SortsReady(version, today))
 
     @work(thread=True, exclusive=True, group="prepare-statistics", exit_on_error=False)
     def _prepare_statistics(self) -> None:
@@ -165,7 +217,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         changed since)."""
         from aliret_tui.tui.screens.statistics import prepare_statistics
 
-        self.aliret.prepared_statistics = prepare_statistics(self.aliret)
+        with self.aliret.db.reading_only():  # quitting need not wait for it
+            self.aliret.prepared_statistics = prepare_statistics(self.aliret)
 
     def _reload_if_changed(self) -> None:
         """Reload when the data changed: from another shell (`aliret-tui add` or
@@ -187,6 +240,19 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         finally:
             self._polling = False
 
+    @on(SortsReady)
+    def _statistics_in_step(self, message: SortsReady) -> None:
+        """The statistics' figures follow the orders on screen, computed once the
+        load worker is done (not alongside it: both would slow the keys down)."""
+        if (message.data_version, message.today) != (self.seen_data_version, self.today):
+            return  # newer rows are being read; their load starts this again
+        prepared = self.aliret.prepared_statistics
+        if prepared is None or (prepared.data_version, prepared.today) != (
+            message.data_version,
+            message.today,
+        ):
+            self._prepare_statistics()
+
     @on(RowsLoaded)
     def _show(self, message: RowsLoaded) -> None:
         self.rows = message.rows
@@ -194,16 +260,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.today = message.today
         self.seen_data_version = message.data_version
         self.loaded = message.complete
-        if message.complete:
-            self._tidy_memory_soon()
-            prepared = self.aliret.prepared_statistics
-            if prepared is None or (prepared.data_version, prepared.today) != (
-                message.data_version,
-                message.today,
-            ):
-                self._prepare_statistics()  # kept in step with the orders on screen
-        self.query_one(CountdownPanel).show_cards(countdown_rows(self.rows), self.aliret.now)
-        summary = Content(summarise(self.rows).text())
+        if message.complete and not self._tidied:
+            self._tidy_memory_soon()  # once: later loads (coming back, a change) never pause
+        cards = countdown_rows(self.rows) if message.cards is None else message.cards
+        self.query_one(CountdownPanel).show_cards(cards, self.aliret.now)
+        summary = Content((message.summary or summarise(self.rows)).text())
         if message.backup_problem is not None:
             summary = Content.assemble(BACKUP_FAILED, " · ", summary)
             if message.backup_problem != self._backup_problem_told:
@@ -314,7 +375,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.set_timer(TIDY_AFTER_SECONDS, collect_young)  # never a full pass here
 
     def _tidy_memory_soon(self) -> None:
-        """One tidy after the last of several calls (coming back, then reloading)."""
+        """One tidy, a moment after the orders are first all loaded. Rows read again
+        later replace the frozen ones, which are then freed as usual (nothing
+        refers to them in a cycle), so the full pass is not repeated: after coming
+        back from an order, or a change, a key never waits for it."""
         if self._tidy_timer is not None:
             self._tidy_timer.stop()
         self._tidy_timer = self.set_timer(TIDY_AFTER_SECONDS, self._tidy_memory_if_still_here)
@@ -323,6 +387,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._tidy_timer = None
         if self.is_current:
             tidy_memory()
+            self._tidied = True
 
     # -- actions -----------------------------------------------------------------
 
@@ -501,3 +566,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         row = self.current_row()
         if row is not None:
             self.open_order(row.order_id)
+
+
+def _rows_after(
+    store: Store, today: dt.date, after: int, limit: int
+) -> tuple[list[tuple[Any, ...]], int]:
+    return store.dashboard_rows_after(today, after, limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,7 +14,7 @@ from textual.strip import Strip
 
 from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.contrast import readable
-from aliret_tui.tui.view import COLUMNS, URGENCY_SORT, Column, OrderRow, Urgency
+from aliret_tui.tui.view import COLUMNS, URGENCY_SORT, Column, OrderRow, RowsView, Urgency
 from aliret_tui.tui.widgets.virtual_list import VirtualList
 
 # Which columns give way first when the terminal is narrow (lowest first).
@@ -139,7 +140,7 @@ class OrdersTable(VirtualList):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.rows: list[OrderRow] = []
+        self.rows: Sequence[OrderRow] = []
         self.sort_by = URGENCY_SORT
         self.descending = False
 
@@ -151,14 +152,18 @@ class OrdersTable(VirtualList):
     def highlighted_row(self) -> OrderRow | None:
         return self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
 
-    def show_rows(self, rows: list[OrderRow], keep_order_id: str | None = None) -> None:
+    def show_rows(self, rows: Sequence[OrderRow], keep_order_id: str | None = None) -> None:
         """Replace the rows, keeping the cursor on ``keep_order_id`` if it is still there."""
-        self.rows = rows
+        shown, self.rows = self.rows, rows
         if keep_order_id is not None:
-            for index, row in enumerate(rows):
-                if row.order_id == keep_order_id:
-                    self.cursor = index
-                    break
+            if isinstance(rows, RowsView):
+                position = rows.find(keep_order_id, shown, self.cursor)
+            else:
+                position = next(
+                    (i for i, row in enumerate(rows) if row.order_id == keep_order_id), -1
+                )
+            if position >= 0:
+                self.cursor = position
         self.refresh_items()
         self.refresh_bindings()
 
