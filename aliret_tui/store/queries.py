@@ -32,12 +32,29 @@ LIVE_ORDERS = f"""
 """
 
 
+# The same rows as three disjoint parts that each read one range of an index: the
+# ORs above make SQLite go through every open window's row (230 ms at 100k orders,
+# against 80 ms for this). A test holds the two to the same rows.
+_LIVE_STATE_LIST = ", ".join(f"'{state.value}'" for state in sorted(LIVE_STATES))
+LIVE_BY_INDEX = f"""
+    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state IN ({_LIVE_STATE_LIST})
+    UNION ALL
+    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state = 'window_open' AND o.deadline >= ?
+    UNION ALL
+    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state = 'window_open'
+        AND o.delivered_on IS NULL AND (o.deadline < ? OR o.deadline IS NULL)
+"""
+
+
 def dashboard_rows(
     conn: sqlite3.Connection, today: dt.date, *, live: bool
 ) -> Iterator[tuple[Any, ...]]:
     """Flat tuples in ``DASHBOARD_COLUMNS`` order, read in chunks; ``live`` picks
     the orders where something may still happen, or else all the others."""
-    condition = LIVE_ORDERS if live else f"NOT ({LIVE_ORDERS})"
-    cursor = conn.execute(f"{DASHBOARD_QUERY} WHERE {condition}", [today.isoformat()])
+    day = today.isoformat()
+    if live:
+        cursor = conn.execute(LIVE_BY_INDEX, [day, day])
+    else:
+        cursor = conn.execute(f"{DASHBOARD_QUERY} WHERE NOT ({LIVE_ORDERS})", [day])
     while chunk := cursor.fetchmany(2000):
         yield from chunk

@@ -17,23 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from aliret_tui.errors import UserError
 from aliret_tui.store.due import is_ours, open_readonly, stored_fingerprint
-from aliret_tui.store.queries import DASHBOARD_QUERY, LIVE_STATES
+from aliret_tui.store.queries import LIVE_BY_INDEX
 from aliret_tui.store.version import SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 0.2
 
-# The live orders of ``queries.LIVE_ORDERS`` (the same rows; a test holds it), as three
-# disjoint parts that each read one range of an index: its ORs made SQLite go
-# through every open window's row (230 ms at 100k orders, against 80 ms for this).
-_LIVE_STATES = ", ".join(f"'{state.value}'" for state in sorted(LIVE_STATES))
-LIVE_BY_INDEX = f"""
-    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state IN ({_LIVE_STATES})
-    UNION ALL
-    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state = 'window_open' AND o.deadline >= ?
-    UNION ALL
-    {DASHBOARD_QUERY} WHERE o.archived = 0 AND o.state = 'window_open'
-        AND o.delivered_on IS NULL AND (o.deadline < ? OR o.deadline IS NULL)
-"""
 
 if TYPE_CHECKING:
     from os import PathLike
