@@ -364,11 +364,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_order(self, order_id: str) -> None:
         """Read the order, then show it: the screen opens complete, not loading."""
-        from aliret_tui.tui.screens.detail import DetailScreen, read_order
+        from aliret_tui.tui.screens.detail import open_order_screen, read_order
 
-        screen = DetailScreen(order_id, preloaded=read_order(self.aliret, order_id))
+        loaded = read_order(self.aliret, order_id)
         if not get_current_worker().is_cancelled:  # a second enter opens it once
-            self.app.call_from_thread(self.app.push_screen, screen, self._back_from_order)
+            self.app.call_from_thread(open_order_screen, self.app, loaded, self._back_from_order)
 
     def _back_from_order(self, _: None) -> None:
         self._reload_if_changed()

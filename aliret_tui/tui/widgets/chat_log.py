@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 
 from aliret_tui.domain.models import ChatMessage
 from aliret_tui.domain.vocabulary import Sender
@@ -40,6 +41,40 @@ def wrap_plain(text: str, width: int) -> list[str]:
             line = word
         lines.append(line)
     return lines
+
+
+def count_wrapped_lines(text: str, width: int) -> int:
+    """``len(wrap_plain(text, width))``, without building the lines: printable ASCII
+    (one cell a character) is counted by lengths alone, anything else wrapped."""
+    count = 0
+    for paragraph in text.expandtabs(4).split("\n"):
+        if len(paragraph) <= width and paragraph.isascii() and paragraph.isprintable():
+            count += 1
+        elif paragraph.isascii() and paragraph.isprintable():
+            count += _count_ascii_lines(paragraph, width)
+        else:
+            count += len(wrap_plain(paragraph, width))
+    return count
+
+
+def _count_ascii_lines(paragraph: str, width: int) -> int:
+    """The lines ``wrap_plain`` makes of one paragraph of printable ASCII, step by step
+    the same: a word joins the line if it fits, a word too long is folded."""
+    count = 0
+    length = 0  # of the line being filled; 0 is the empty line
+    for word in paragraph.split(" "):
+        size = len(word)
+        candidate = length + 1 + size if length else size
+        if candidate <= width:
+            length = candidate
+            continue
+        if length:
+            count += 1
+        while size > width:
+            count += 1
+            size -= width
+        length = size
+    return count + 1
 
 
 def _cut(text: str, width: int, ellipsis: bool = True) -> str:
@@ -90,6 +125,8 @@ class ChatLog(VariableList):
         super().__init__(**kwargs)
         self.messages: list[ChatMessage] = []
         self.seller_name = "Seller"
+        # (text width, message count, first line of each message) laid out ahead
+        self._prepared: tuple[int, int, list[int]] = (-1, 0, [0])
 
     @property
     def item_count(self) -> int:
@@ -104,6 +141,7 @@ class ChatLog(VariableList):
     def show_messages(self, messages: list[ChatMessage], keep_cursor: bool = True) -> None:
         at_end = not self.messages or self.cursor >= len(self.messages) - 1
         self.messages = messages
+        self._prepared = (-1, 0, [0])
         if not keep_cursor or at_end:
             self.cursor = max(len(messages) - 1, 0)
         self.refresh_items()
@@ -111,7 +149,33 @@ class ChatLog(VariableList):
 
     def count_item_lines(self, index: int, width: int) -> int:
         """Header, wrapped text and a blank line, without building any Text."""
-        return 2 + len(wrap_plain(self.messages[index].text, _text_width(width)))
+        return 2 + count_wrapped_lines(self.messages[index].text, _text_width(width))
+
+    def prepare_layout(self, width: int) -> None:
+        """Lay the messages out now for ``width`` cells of text, ahead of the tab being
+        shown (then it shows at once, if the width is the one it gets)."""
+        if width <= 0 or (width, len(self.messages)) == self._prepared[:2]:
+            return
+        tops = [0]
+        for index in range(len(self.messages)):
+            tops.append(tops[-1] + max(self.count_item_lines(index, width), 1))
+        self._prepared = (width, len(self.messages), tops)
+
+    def _layout(self) -> None:
+        if not all(node.display for node in self.ancestors_with_self):
+            # On a hidden tab, sized as when last shown: laid out when shown.
+            if len(self._tops) != self.item_count + 1:
+                self._tops = list(range(self.item_count + 1))
+                self._layout_width = -1  # so laid out for real once shown
+            return
+        width = self.line_width
+        prepared_width, count, tops = self._prepared
+        if width != self._layout_width and (width, self.item_count) == (prepared_width, count):
+            self._built = {}
+            self._layout_width = width
+            self._tops = tops
+            self.virtual_size = Size(0, self.header_height + tops[-1])
+        super()._layout()
 
     def build_item(self, index: int, width: int) -> list[Text]:
         message = self.messages[index]

@@ -92,6 +92,11 @@ class EvidenceList(VariableList):
                 self._built.pop(index, None)  # the item's lines, built again when painted
         self.refresh()
 
+    def _layout(self) -> None:
+        if not self.size.width:  # hidden: a line an item for now, laid out once shown
+            self._layout_width = -1
+        super()._layout()
+
     def build_item(self, index: int, width: int) -> list[Text]:
         item = self.items[index]
         style = self.get_component_rich_style("evidence--done" if item.done else "evidence--todo")

@@ -299,6 +299,7 @@ class VariableList(VirtualList):
             return
         if not self.size.width:  # on a tab not shown yet: a line each until sized
             self._tops = list(range(self.item_count + 1))
+            self._layout_width = -1  # laid out again once it has a width, even the old one
             return
         self._built = {}
         self._layout_width = width

@@ -5,6 +5,6 @@ actions (``chat_actions``, ``evidence_actions``), what the panels say
 
 from aliret_tui.tui.screens.detail.full_text import FullTextScreen
 from aliret_tui.tui.screens.detail.loading import DetailLoaded, read_order
-from aliret_tui.tui.screens.detail.screen import DetailScreen
+from aliret_tui.tui.screens.detail.screen import DetailScreen, open_order_screen
 
-__all__ = ["DetailLoaded", "DetailScreen", "FullTextScreen", "read_order"]
+__all__ = ["DetailLoaded", "DetailScreen", "FullTextScreen", "open_order_screen", "read_order"]

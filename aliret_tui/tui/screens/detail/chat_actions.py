@@ -41,12 +41,13 @@ class ChatActions(CurrentOrderScreen):
             )
             return
         self._report_notes(notes)
-        self._write(lambda store: store.add_messages(self.order_id, [message]), "Message added")
+        order_id = self.order_id  # the screen may show another order by the time it runs
+        self._write(lambda store: store.add_messages(order_id, [message]), "Message added")
 
     def action_import_transcript(self) -> None:
         def chosen(answer: tuple[str, Any] | None) -> None:
             if answer is not None:
-                self._import_transcript(answer[0])
+                self._import_transcript(self.order_id, answer[0])
 
         self.app.push_screen(
             PromptScreen(
@@ -61,7 +62,7 @@ class ChatActions(CurrentOrderScreen):
         )
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _import_transcript(self, path_text: str) -> None:
+    def _import_transcript(self, order_id: str, path_text: str) -> None:
         path = Path(path_text).expanduser()
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -70,7 +71,7 @@ class ChatActions(CurrentOrderScreen):
             raise FieldError(str(path), f"cannot be read ({reason})") from None
         notes = TextNotes()
         messages = parse_transcript(text, notes=notes)
-        count = self.aliret.db.call(lambda store: store.add_messages(self.order_id, messages))
+        count = self.aliret.db.call(lambda store: store.add_messages(order_id, messages))
         self.app.call_from_thread(self._report_notes, notes)
         self.app.call_from_thread(
             self.notify,
@@ -84,7 +85,7 @@ class ChatActions(CurrentOrderScreen):
         message = self.query_one(ChatLog).highlighted_message
         if message is None or message.id is None:
             return
-        message_id = message.id
+        order_id, message_id = self.order_id, message.id
 
         def written(values: dict[str, Any] | None) -> None:
             if values is None or values["text"] == message.text:
@@ -97,7 +98,7 @@ class ChatActions(CurrentOrderScreen):
                 "message will be marked as edited.",
                 "Replace",
                 lambda: self._write(
-                    lambda store: store.edit_message(self.order_id, message_id, values["text"]),
+                    lambda store: store.edit_message(order_id, message_id, values["text"]),
                     "Message corrected",
                 ),
             )
@@ -108,7 +109,7 @@ class ChatActions(CurrentOrderScreen):
         message = self.query_one(ChatLog).highlighted_message
         if message is None or message.id is None:
             return
-        message_id = message.id
+        order_id, message_id = self.order_id, message.id
         preview = message.text if len(message.text) <= 200 else message.text[:199] + "…"
         question = Content.from_markup(
             "[b]Delete this message from the chat log?[/b]\n$sender · $when\n$text\n\n"
@@ -121,7 +122,7 @@ class ChatActions(CurrentOrderScreen):
             question,
             "Delete",
             lambda: self._write(
-                lambda store: store.delete_message(self.order_id, message_id), "Message deleted"
+                lambda store: store.delete_message(order_id, message_id), "Message deleted"
             ),
             danger=True,
         )

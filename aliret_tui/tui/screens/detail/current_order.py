@@ -44,7 +44,14 @@ class CurrentOrderScreen(ReportsWorkerErrors, Screen[None]):
         self.allowed: list[EventKind] = []
         self.seen_data_version: tuple[int, int] | None = None
         self._applicable_keys: tuple[bool | None, ...] = ()
+        self._look_when_left: tuple[object, ...] | None = None  # the app's, when suspended
+        self._reopened = False  # refilled for another order, not yet shown
         self._attachments: list[Attachment] = []
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        """Fresh starters for each kind of read (the screen kept for the next order
+        starts again, whatever the last order's workers were doing)."""
         self._loads = OneAtATime(self._read_order)
         self._file_checks = OneAtATime(lambda: self._check_files(self._attachments))
         self._polls = OneAtATime(self._reload_if_changed)
@@ -53,13 +60,27 @@ class CurrentOrderScreen(ReportsWorkerErrors, Screen[None]):
     def aliret(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def in_use(self) -> bool:
+        """Shown, or under a dialog of its own; not a screen kept for the next order."""
+        return self.is_attached and self in self.app.screen_stack
+
+    def _poll(self) -> None:
+        if self.in_use:
+            self._polls.request()
+
+    def stop_workers(self) -> None:
+        """What a screen that goes does: its reads and file checks stop (a write
+        under way still ends)."""
+        self.workers.cancel_node(self)
+
     def load(self) -> None:
         """Read the order again (once more after the read under way, if there is one)."""
         self._loads.request()
 
     @work(thread=True, group="detail-load", exit_on_error=False)
     def _read_order(self) -> None:
-        self.post_message(read_order(self.aliret, self.order_id))
+        self.post_message(read_order(self.aliret, self.order_id))  # _show drops another order
 
     @work(thread=True, group="detail-poll", exit_on_error=False)
     def _reload_if_changed(self) -> None:
@@ -79,6 +100,11 @@ class CurrentOrderScreen(ReportsWorkerErrors, Screen[None]):
         """Check the attached files (again after the check under way, if there is one)."""
         self._attachments = [attachment for item in items for attachment in item.attachments]
         self._file_checks.request()
+
+    def is_checking(self, attachment_id: int) -> bool:
+        """Whether the file is one of this order's (a check of another order's, from
+        before the screen was refilled, is dropped)."""
+        return any(attachment.id == attachment_id for attachment in self._attachments)
 
     @work(thread=True, group="file-check", exit_on_error=False)
     def _check_files(self, attachments: list[Attachment]) -> None:

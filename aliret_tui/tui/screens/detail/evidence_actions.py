@@ -27,10 +27,12 @@ class EvidenceActions(CurrentOrderScreen):
         item = self.query_one(EvidenceList).highlighted_item
         if item is None or item.id is None:
             return
-        item_id, done = item.id, not item.done
-        self._write(lambda store: store.set_evidence_done(self.order_id, item_id, done), None)
+        order_id, item_id, done = self.order_id, item.id, not item.done
+        self._write(lambda store: store.set_evidence_done(order_id, item_id, done), None)
 
     def action_add_evidence(self) -> None:
+        order_id = self.order_id  # the screen may show another order by the time it runs
+
         def chosen(answer: tuple[str, Any] | None) -> None:
             if answer is None:
                 return
@@ -40,7 +42,7 @@ class EvidenceActions(CurrentOrderScreen):
             except FieldErrors as errors:
                 self.notify(str(errors.first), severity="error", markup=False)
                 return
-            self._write(lambda store: store.add_evidence_item(self.order_id, item), "Item added")
+            self._write(lambda store: store.add_evidence_item(order_id, item), "Item added")
 
         self.app.push_screen(
             PromptScreen(
@@ -57,11 +59,11 @@ class EvidenceActions(CurrentOrderScreen):
         item = self.query_one(EvidenceList).highlighted_item
         if item is None or item.id is None:
             return
-        item_id = item.id
+        order_id, item_id = self.order_id, item.id
 
         def chosen(answer: tuple[str, Any] | None) -> None:
             if answer is not None:
-                self._attach_file_at(item_id, answer[0])
+                self._attach_file_at(order_id, item_id, answer[0])
 
         self.app.push_screen(
             PromptScreen(
@@ -75,7 +77,7 @@ class EvidenceActions(CurrentOrderScreen):
         )
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _attach_file_at(self, item_id: int, path_text: str) -> None:
+    def _attach_file_at(self, order_id: str, item_id: int, path_text: str) -> None:
         path = Path(path_text).expanduser().resolve()
         if not path.is_file():
             raise FieldError("path", f"{path} is not a file")
@@ -92,7 +94,7 @@ class EvidenceActions(CurrentOrderScreen):
             sha256=digest,
             attached_at=self.aliret.time.now().isoformat(timespec="seconds"),
         )
-        self.aliret.db.call(lambda store: store.attach_file(self.order_id, item_id, attachment))
+        self.aliret.db.call(lambda store: store.attach_file(order_id, item_id, attachment))
         self.app.call_from_thread(
             self.notify, f"Attached {path.name} ({size:,} bytes)", title="Attached", markup=False
         )
@@ -102,7 +104,7 @@ class EvidenceActions(CurrentOrderScreen):
         item = self.query_one(EvidenceList).highlighted_item
         if item is None or item.id is None:
             return
-        item_id = item.id
+        order_id, item_id = self.order_id, item.id
 
         def written(text: str | None) -> None:
             if text is None:
@@ -110,7 +112,7 @@ class EvidenceActions(CurrentOrderScreen):
             notes = TextNotes()
             note = long_text("note", text, notes=notes)
             self._report_notes(notes)
-            self._write(lambda store: store.set_evidence_note(self.order_id, item_id, note), None)
+            self._write(lambda store: store.set_evidence_note(order_id, item_id, note), None)
 
         self.app.push_screen(NoteScreen(f"Note: {item.label}", item.note), written)
 
@@ -125,4 +127,5 @@ class EvidenceActions(CurrentOrderScreen):
 
     @on(FileChecked)
     def _file_checked(self, message: FileChecked) -> None:
-        self.query_one(EvidenceList).show_file_state(message.attachment_id, message.state)
+        if self.is_checking(message.attachment_id):  # not one of the last order's files
+            self.query_one(EvidenceList).show_file_state(message.attachment_id, message.state)

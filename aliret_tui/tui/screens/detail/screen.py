@@ -4,12 +4,12 @@ timeline, chat, evidence), the workflow's events, and the keys that apply on eac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual import events, on, work
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -64,6 +64,9 @@ TAB_ACTIONS = {
     "edit_note": "evidence",
     "open_file": "evidence",
 }
+# After going back, the screen kept for the next order is cleared this much later
+# (after the dashboard's first frame, before a key is likely).
+CLEAR_AFTER_SECONDS = 0.05
 NEEDS_SELECTION = {"edit_message", "delete_message", "toggle_evidence", "attach_file", "edit_note"}
 
 
@@ -114,15 +117,74 @@ class DetailScreen(ChatActions, EvidenceActions):
 
     async def on_mount(self) -> None:
         self.watch(self.app, "now", self._tick, init=False)
-        self.set_interval(POLL_SECONDS, self._polls.request)
+        self.set_interval(POLL_SECONDS, self._poll)
         if self._preloaded is not None:
             await self._show(self._preloaded)
             self._preloaded = None
         else:
             self.load()
 
+    async def reopen(self, loaded: DetailLoaded) -> None:
+        """Show another order on this screen, kept from the last one, as a new screen
+        would show it. Call before the screen is pushed again."""
+        self.stop_workers()
+        self._start_workers()
+        self.order_id = loaded.record.order.order_id
+        self._clear()
+        await self._show(loaded)
+        self._reopened = True
+
+    def _clear(self) -> None:
+        """Back to how a new screen starts: the overview tab, nothing scrolled or
+        focused, nothing of the last order. Done soon after going back, while the
+        dashboard is looked at, and again (at no cost) when the next order opens."""
+        if self.in_use:
+            return
+        self.record, self.origins, self.allowed = None, {}, []
+        self.seen_data_version, self._applicable_keys, self._attachments = None, (), []
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != "overview":
+            tabs.active = "overview"
+        for scroll in self.query(VerticalScroll):
+            if scroll.scroll_offset != (0, 0):
+                scroll.scroll_to(0, 0, animate=False, immediate=True)
+        chat = self.query_one(ChatLog)
+        if chat.messages:
+            chat.show_messages([], keep_cursor=False)
+        evidence = self.query_one(EvidenceList)
+        if evidence.items:
+            evidence.cursor = 0
+            evidence.show_items([], {})
+        # Focus where a new screen does, and the footer's keys for it, now rather
+        # than when the next order is shown.
+        auto_focus = self.app.AUTO_FOCUS if self.AUTO_FOCUS is None else self.AUTO_FOCUS
+        first = next((widget for widget in self.query(auto_focus or "*") if widget.focusable), None)
+        if first is not None and self.focused is not first:
+            self.set_focus(first, scroll_visible=False)
+        footer = self.query_one(KeysFooter)
+        footer.call_later(footer.bindings_changed, self)  # in the footer's own context
+
+    def _app_look(self) -> tuple[object, ...]:
+        """What the styles depend on beyond this screen: theme, size, the app's focus."""
+        app = self.app
+        return (app.theme, app.size, app.app_focus, app.ansi_color, app.current_theme.dark)
+
+    def _on_screen_suspend(self) -> None:
+        self._look_when_left = self._app_look()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual works out the styles of every widget again on each resume. Shown
+        again for the next order, this screen's are current (what it changed while
+        away was restyled as it changed) unless the app's look changed meanwhile."""
+        if self._reopened and self._look_when_left == self._app_look():
+            event.refresh_styles = False
+        self._reopened = False
+        self.call_after_refresh(self._prepare_chat)
+
     @on(DetailLoaded)
     async def _show(self, message: DetailLoaded) -> None:
+        if message.record.order.order_id != self.order_id:
+            return  # read for the order this screen showed before
         self.record = message.record
         self.origins = message.origins
         self.allowed = message.allowed
@@ -150,13 +212,25 @@ class DetailScreen(ChatActions, EvidenceActions):
         chat = self.query_one(ChatLog)
         chat.seller_name = order.store or "Seller"
         chat.show_messages(list(message.record.messages))
+        if self.is_current:  # else when shown (call_after_refresh is the shown screen's)
+            self.call_after_refresh(self._prepare_chat)
         evidence = self.query_one(EvidenceList)
         evidence.show_items(list(message.record.evidence), evidence.file_states)
         self.check_files(list(message.record.evidence))
         self.refresh_bindings()
 
+    def _prepare_chat(self) -> None:
+        """Lay the chat out while its tab is hidden, once the screen is painted, for
+        the width it will have: then 3 shows a long chat at once."""
+        chat = self.query_one(ChatLog)
+        if self.query_one(TabbedContent).active == "chat" or not self.in_use:
+            return
+        width = self.query_one("#tabs ContentSwitcher").content_region.width
+        chat.prepare_layout(width - chat.styles.scrollbar_size_vertical)
+
     def _tick(self, now: dt.datetime) -> None:
-        self._update_clock(now)
+        if self.in_use:
+            self._update_clock(now)
 
     def _update_clock(self, now: dt.datetime) -> None:
         if self.record is not None:
@@ -165,6 +239,8 @@ class DetailScreen(ChatActions, EvidenceActions):
 
     async def _show_event_buttons(self) -> None:
         bar = self.query_one("#event-buttons", Horizontal)
+        if [button.name for button in bar.query(Button)] == [kind.value for kind in self.allowed]:
+            return  # the same buttons (the same labels) as the last order's
         await bar.remove_children()
         await bar.mount_all(
             Button(
@@ -198,9 +274,11 @@ class DetailScreen(ChatActions, EvidenceActions):
             return
         from aliret_tui.reports.claim_pack import default_pack_name
 
+        order_id = self.order_id
+
         def chosen(answer: tuple[str, Any] | None) -> None:
             if answer is not None:
-                self._write_claim_pack(answer[0])
+                self._write_claim_pack(order_id, answer[0])
 
         self.app.push_screen(
             PromptScreen(
@@ -209,18 +287,18 @@ class DetailScreen(ChatActions, EvidenceActions):
                 "One zip for the mediator: a summary, the timeline, the chat, the evidence "
                 "files and a manifest of their SHA-256, each file checked against the hash "
                 "recorded when it was attached.",
-                value=str(Path.cwd() / default_pack_name(self.order_id)),
+                value=str(Path.cwd() / default_pack_name(order_id)),
             ),
             chosen,
         )
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write_claim_pack(self, path_text: str) -> None:
+    def _write_claim_pack(self, order_id: str, path_text: str) -> None:
         from aliret_tui.reports.claim_pack import write_claim_pack
 
         worker = get_current_worker()
         record, origins = self.aliret.db.call(
-            lambda store: (store.record(self.order_id), store.fact_origins(self.order_id))
+            lambda store: (store.record(order_id), store.fact_origins(order_id))
         )
         try:
             packed = write_claim_pack(
@@ -249,6 +327,9 @@ class DetailScreen(ChatActions, EvidenceActions):
         )
 
     def action_back(self) -> None:
+        self.stop_workers()  # as if the screen went (the kept one stays for the next order)
+        if self.app.is_screen_installed(self):
+            self.set_timer(CLEAR_AFTER_SECONDS, self._clear)
         self.dismiss(None)
 
     def action_tab(self, tab: str) -> None:
@@ -377,3 +458,26 @@ class DetailScreen(ChatActions, EvidenceActions):
             "Add evidence item", "Your own checklist item", self.action_add_evidence
         )
         yield SystemCommand("Back to the dashboard", "esc", self.action_back)
+
+
+KEPT_SCREEN = "order"  # the name the order screen is installed under, kept between orders
+
+
+async def open_order_screen(
+    app: App[Any], loaded: DetailLoaded, callback: Callable[[None], Any] | None = None
+) -> None:
+    """Push the order screen showing ``loaded`` (from ``read_order``). The screen of
+    the last order opened is kept and refilled: its widgets are not built and styled
+    again, so a long chat opens at once. ``callback`` runs when it is closed."""
+    kept = app.get_screen(KEPT_SCREEN) if app.is_screen_installed(KEPT_SCREEN) else None
+    if kept is not None and not kept.is_attached and kept not in app.screen_stack:
+        app.uninstall_screen(kept)  # gone (the app's screens were reset): keep a new one
+        kept = None
+    if isinstance(kept, DetailScreen) and kept not in app.screen_stack:
+        await kept.reopen(loaded)
+        screen = kept
+    else:  # the first order, or the kept screen is open already (under a dialog)
+        screen = DetailScreen(loaded.record.order.order_id, preloaded=loaded)
+        if kept is None:
+            app.install_screen(screen, KEPT_SCREEN)
+    await app.push_screen(screen, callback)
