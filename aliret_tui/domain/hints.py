@@ -74,7 +74,12 @@ def _escalate(order: Order, readiness: Readiness, policy: Policy) -> Hint | None
     earliest = opened + dt.timedelta(days=policy.escalation_opens_day)
     latest = opened + dt.timedelta(days=policy.escalation_deadline_days)
     missing = readiness.missing
-    have = "Still missing: " + ", ".join(missing) + "." if missing else "You have all three."
+    if missing:
+        have = "Still missing: " + ", ".join(missing) + "."
+    elif readiness.tracking is None:
+        have = "You have the photos and the messages; tracking comes with a return."
+    else:
+        have = "You have all three."
     return Hint(
         HintKind.ESCALATE,
         "Seller refused: escalate now",

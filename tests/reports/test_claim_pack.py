@@ -202,7 +202,9 @@ def test_the_summary_of_the_refused_dispute_says_what_the_mediator_needs(store, 
     )
     assert "- ✓  photos or videos of the problem" in summary  # the ticked video
     assert "- ✓  messages from both you and the seller" in summary
-    assert "return tracking" not in summary  # no return approved: nothing to track yet
+    # No return approved: nothing to track yet, so tracking is not counted missing.
+    assert "- –  return tracking (no return applies)" in summary
+    assert "✗  return tracking" not in summary
     assert "- Not collected yet: Tags kept." in summary
     assert "- In the buyer's words: Three keys do not register" in summary
 
