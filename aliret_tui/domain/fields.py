@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from aliret_tui.domain.iso import COUNTRIES, CURRENCIES, minor_units
 from aliret_tui.errors import UserError
@@ -88,6 +89,8 @@ def _text(field: str, value: object, *, multiline: bool, notes: TextNotes | None
         return ""
     if not isinstance(value, str):
         raise FieldError(field, f"must be text (got {type(value).__name__})")
+    if value.isprintable():  # no control, line break or lone surrogate: nothing to clean
+        return value.rstrip() if multiline else value.strip()
     if not is_valid_unicode(value):
         raise FieldError(field, "is not valid UTF-8 text")
     cleaned = clean_multiline(value) if multiline else clean_line(value)
@@ -124,6 +127,10 @@ def long_text(
 def order_id(value: object, notes: TextNotes | None = None) -> str:
     """Cleaned like any line of text, and without zero-width characters: an id that
     looks the same is the same id."""
+    if isinstance(value, str) and value.isascii() and value.isprintable():
+        text = value.strip()  # nothing to clean or hide (the usual case, and quick)
+        if 0 < len(text) <= MAX_ORDER_ID:
+            return _aliexpress_digits(text) or text
     hidden = 0
     if isinstance(value, str):
         value, hidden = without_zero_width(value)
@@ -219,23 +226,34 @@ def amount(value: object, currency_code: str | None, field: str = "price") -> De
             raise FieldError(
                 field, f"{currency_code} allows at most {places} decimal places (got {text[:30]})"
             )
-        number = number.quantize(Decimal(1).scaleb(-places))
+        number = number.quantize(_quantum(places))
     return number
+
+
+@cache
+def _quantum(places: int) -> Decimal:
+    """1 in the last decimal place a currency allows: 0.01 for 2 places."""
+    return Decimal(1).scaleb(-places)
 
 
 # Between groups of three digits: spaces (also the no-break and thin ones) and apostrophes.
 _GROUP_MARKS = frozenset(" \u00a0\u202f\u2009'\u2019")
+_NUMBER_MARKS = frozenset({".", ",", *_GROUP_MARKS})
 
 
 def _plain_number(text: str, field: str, currency_code: str | None, places: int | None) -> str:
     """``text`` as ``Decimal`` reads it: "1.234,56" -> "1234.56". Text with no comma and
     no digit groups is returned as it is; so is text that is no number at all."""
     sign, body = (text[0], text[1:]) if text[:1] in ("-", "+") else ("", text)
-    allowed = {".", ",", *_GROUP_MARKS}
-    if not body or any(not (c.isascii() and c.isdigit()) and c not in allowed for c in body):
+    if body.isascii() and body.replace(".", "", 1).isdigit():  # 12 or 12.50: the usual
+        marks, commas, dots = set(), 0, body.count(".")
+    elif not body or any(
+        not (c.isascii() and c.isdigit()) and c not in _NUMBER_MARKS for c in body
+    ):
         return text  # letters, exponents, NaN...: refused (or not) as Decimal decides
-    marks = {c for c in body if c in _GROUP_MARKS}
-    commas, dots = body.count(","), body.count(".")
+    else:
+        marks = {c for c in body if c in _GROUP_MARKS}
+        commas, dots = body.count(","), body.count(".")
     if not marks and not commas and dots <= 1:
         if dots and _maybe_thousands(body, ".") and places is not None and places < 3:
             raise _ambiguous(field, text, body, ".", currency_code, places)

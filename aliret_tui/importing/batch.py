@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from aliret_tui.domain.fields import TextNotes
 from aliret_tui.domain.models import OrderRecord
+from aliret_tui.importing.collector import collector_paused
 from aliret_tui.importing.formats import Format, ParseContext, Progress, recognise
 from aliret_tui.importing.incoming import ImportRefused, Parsed, Skipped, Status
 from aliret_tui.importing.merge import Source
@@ -61,9 +62,10 @@ def load_files(
 ) -> ImportBatch:
     """Read, recognise and check every file; ``ImportRefused`` names the first problem."""
     batch = ImportBatch()
-    for path in paths:
-        for raw in read_file(path):
-            batch.loaded.append(_load(raw, today, default_currency, batch.notes, progress))
+    with collector_paused():
+        for path in paths:
+            for raw in read_file(path):
+                batch.loaded.append(_load(raw, today, default_currency, batch.notes, progress))
     return batch
 
 
@@ -128,5 +130,6 @@ def _load_named(
             continue
         order_notes = TextNotes()
         orders.append(validated(incoming, today, order_notes))
-        notes.extend(order_notes, prefix=f"{raw.name}, {incoming.where}, ")
+        if order_notes.removed or order_notes.warnings:
+            notes.extend(order_notes, prefix=f"{raw.name}, {incoming.where}, ")
     return LoadedSource(source, chosen, parsed, orders)

@@ -20,7 +20,6 @@ from typing import Any
 
 from aliret_tui.domain import fields
 from aliret_tui.domain.fields import FieldError
-from aliret_tui.domain.models import Order
 from aliret_tui.domain.states import OrderState
 from aliret_tui.importing.incoming import ImportRefused, Skipped, Status
 from aliret_tui.importing.validate import ValidLine, ValidOrder, check_date_order
@@ -55,9 +54,16 @@ class Source:
 class StoredOrder:
     """What the merge needs to know about an order already in the database."""
 
-    order: Order
+    facts: Mapping[str, Any]  # every fact as stored, by ``OrderFacts``' field names
+    state: OrderState
+    delivery_unknown: bool
+    has_dispute: bool
     origins: Mapping[str, tuple[str, str]]  # field -> (typed/imported, source)
-    line_count: int
+    line_count: int  # 0 when the import brings no lines for it (then never asked)
+
+    @property
+    def order_id(self) -> str:
+        return self.facts["order_id"]
 
 
 @dataclass
@@ -91,7 +97,7 @@ class OrderPlan:
     cancel_before_delivery: Source | None = None
     lines: list[ValidLine] | None = None  # lines to store (only when it has none yet)
     lines_source: Source | None = None
-    previous: Order | None = None  # None for a new order
+    previous: StoredOrder | None = None  # None for a new order
 
     @property
     def is_new(self) -> bool:
@@ -133,6 +139,7 @@ class _Incoming:
     status_source: Source | None
     lines: list[ValidLine]
     lines_source: Source | None
+    combined: bool = False  # seen more than once: its values were not checked together
 
 
 def combine(
@@ -153,6 +160,7 @@ def combine(
                 source if order.lines else None,
             )
             continue
+        current.combined = True
         for name, value in order.facts.items():
             if name not in current.facts:
                 current.facts[name], current.sources[name] = value, source
@@ -208,8 +216,9 @@ def _plan_new(entry: _Incoming, plan: ImportPlan) -> None:
             )
         )
         return
-    order_plan = OrderPlan(order_id, entry.first.where, dict(entry.facts), dict(entry.sources))
-    _check_together(entry.facts, order_plan, entry)
+    order_plan = OrderPlan(order_id, entry.first.where, entry.facts, entry.sources)
+    if entry.combined:  # one order's values were checked together by ``validated``
+        _check_together(entry.facts, order_plan, entry)
     if entry.status is Status.DELIVERED and "delivered_on" not in entry.facts:
         order_plan.delivery_unknown, order_plan.status_source = True, entry.status_source
     if entry.status is Status.CANCELLED and "delivered_on" not in entry.facts:
@@ -220,12 +229,12 @@ def _plan_new(entry: _Incoming, plan: ImportPlan) -> None:
 
 
 def _plan_update(entry: _Incoming, existing: StoredOrder, plan: ImportPlan) -> None:
-    order = existing.order
-    order_id = order.order_id
-    order_plan = OrderPlan(order_id, entry.first.where, {}, {}, previous=order)
+    stored = existing.facts
+    order_id = existing.order_id
+    order_plan = OrderPlan(order_id, entry.first.where, {}, {}, previous=existing)
     for name, value in entry.facts.items():
         source = entry.sources[name]
-        stored_value = getattr(order, name)
+        stored_value = stored[name]
         if stored_value == value:
             continue
         if _empty(stored_value) or source.users_own:
@@ -242,8 +251,9 @@ def _plan_update(entry: _Incoming, existing: StoredOrder, plan: ImportPlan) -> N
                 source.name,
             )
         )
-    _check_together({**dict(order.facts), **order_plan.facts}, order_plan, entry)
-    _plan_status(entry, order, order_plan, plan)
+    if order_plan.facts:
+        _check_together({**stored, **order_plan.facts}, order_plan, entry)
+    _plan_status(entry, existing, order_plan, plan)
     if entry.lines and existing.line_count == 0:
         order_plan.lines, order_plan.lines_source = entry.lines, entry.lines_source
     if order_plan.changed_fields():
@@ -252,17 +262,19 @@ def _plan_update(entry: _Incoming, existing: StoredOrder, plan: ImportPlan) -> N
         plan.unchanged.append(order_id)
 
 
-def _plan_status(entry: _Incoming, order: Order, order_plan: OrderPlan, plan: ImportPlan) -> None:
+def _plan_status(
+    entry: _Incoming, order: StoredOrder, order_plan: OrderPlan, plan: ImportPlan
+) -> None:
     """Move the order forward as far as the source says: never back."""
-    delivered = order.delivered_on is not None or "delivered_on" in order_plan.facts
+    delivered = order.facts["delivered_on"] is not None or "delivered_on" in order_plan.facts
     if entry.status is Status.DELIVERED and not delivered and not order.delivery_unknown:
         order_plan.delivery_unknown, order_plan.status_source = True, entry.status_source
     if entry.status is not Status.CANCELLED or entry.status_source is None:
         return
-    if order.state is OrderState.IN_TRANSIT and not delivered and order.dispute is None:
+    if order.state is OrderState.IN_TRANSIT and not delivered and not order.has_dispute:
         order_plan.cancel_before_delivery = entry.status_source
     elif not order.state.is_closed:
-        why = "it has a dispute" if order.dispute else "it was delivered"
+        why = "it has a dispute" if order.has_dispute else "it was delivered"
         plan.conflicts.append(
             Conflict(
                 order.order_id,

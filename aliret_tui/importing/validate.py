@@ -64,39 +64,44 @@ def _facts(
     incoming: IncomingOrder, lines: list[ValidLine], today: dt.date, notes: TextNotes | None
 ) -> dict[str, Any]:
     raw = _with_order_totals(incoming, lines)
-    checks: dict[str, Callable[[Any], Any]] = {
-        "title": lambda v: fields.line_text("title", v, required=True, notes=notes),
-        "store": lambda v: fields.line_text("store", v, notes=notes),
-        "ordered_on": lambda v: _past_date(v, "ordered_on", today),
-        "delivered_on": lambda v: _past_date(v, "delivered_on", today),
-        "protection_ends": lambda v: fields.date(v, "protection_ends"),
-        "window_days": fields.window_days,
-        "country": fields.country,
-        "free_return": lambda v: fields.boolean(v, "free_return"),
-        "local_return": lambda v: fields.boolean(v, "local_return"),
-        "note": lambda v: fields.long_text("note", v, notes=notes),
-    }
     facts: dict[str, Any] = {}
-    if raw.get("currency") is not None:
+    if raw["currency"] is not None:
         facts["currency"] = fields.currency(raw["currency"])
-    if raw.get("price") is not None:
-        price = raw["price"]
+    price = raw["price"]
+    if price is not None:
         facts["price"] = fields.amount(
             str(price) if isinstance(price, Decimal) else price, facts.get("currency"), "price"
         )
-    for name, check in checks.items():
-        value = raw.get(name)
+    for name, check in _CHECKS:
+        value = raw[name]
         if value is not None and value != "":
-            checked = check(value)
-            if checked not in (None, ""):
+            checked = check(value, today, notes)
+            if checked is not None and checked != "":
                 facts[name] = checked
     check_date_order(facts)
     return facts
 
 
+# The order's values after currency and price, each with its check (value, today, notes).
+_CHECKS: tuple[tuple[str, Callable[[Any, dt.date, TextNotes | None], Any]], ...] = (
+    ("title", lambda v, _, notes: fields.line_text("title", v, required=True, notes=notes)),
+    ("store", lambda v, _, notes: fields.line_text("store", v, notes=notes)),
+    ("ordered_on", lambda v, today, _: _past_date(v, "ordered_on", today)),
+    ("delivered_on", lambda v, today, _: _past_date(v, "delivered_on", today)),
+    ("protection_ends", lambda v, _, __: fields.date(v, "protection_ends")),
+    ("window_days", lambda v, _, __: fields.window_days(v)),
+    ("country", lambda v, _, __: fields.country(v)),
+    ("free_return", lambda v, _, __: fields.boolean(v, "free_return")),
+    ("local_return", lambda v, _, __: fields.boolean(v, "local_return")),
+    ("note", lambda v, _, notes: fields.long_text("note", v, notes=notes)),
+)
+
+
 def _with_order_totals(incoming: IncomingOrder, lines: list[ValidLine]) -> dict[str, Any]:
     """The order's own values, with the title, price and currency taken from its
     lines where the source gives none at the order level."""
+    if not lines and not incoming.lines:
+        return vars(incoming)  # nothing to take from lines (read only below)
     raw = {name: getattr(incoming, name) for name in _FACT_NAMES}
     if raw["title"] is None and lines:
         more = len(lines) - 1

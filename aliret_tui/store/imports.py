@@ -3,12 +3,16 @@ written in one transaction, every imported fact saved with its source."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import sqlite3
+from collections.abc import Collection, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from aliret_tui.domain.models import EventInput, OrderFacts, OrderLine
+from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.domain.workflow import apply_event, with_delivery_unknown, with_facts
 from aliret_tui.importing.batch import ImportBatch
+from aliret_tui.importing.collector import collector_paused
 from aliret_tui.importing.merge import (
     IMPORTED,
     TYPED,
@@ -20,6 +24,7 @@ from aliret_tui.importing.merge import (
     plan_merge,
 )
 from aliret_tui.importing.records import RecordPlan, plan_records
+from aliret_tui.store.rows import facts_from_row, insert_order_rows, new_order_row
 
 if TYPE_CHECKING:
     from aliret_tui.store.records import WholeRecords
@@ -29,11 +34,17 @@ CHUNK = 500  # ids per IN (...) query
 
 def plan_import(store: WholeRecords, batch: ImportBatch) -> ImportPlan:
     """What applying ``batch`` would change, read from the database as it is now."""
+    with collector_paused():
+        return _planned(store, batch)
+
+
+def _planned(store: WholeRecords, batch: ImportBatch) -> ImportPlan:
     plan = ImportPlan()
     for loaded in batch.loaded:
         plan.skipped.extend(loaded.parsed.skipped)
     incoming = combine(batch.entries(), plan.conflicts)
-    plan_merge(incoming, stored_orders(store, list(incoming)), plan)
+    with_lines = {order_id for order_id, entry in incoming.items() if entry.lines}
+    plan_merge(incoming, stored_orders(store, list(incoming), with_lines), plan)
     records = batch.records()
     incoming_ids = [record.order.order_id for record, _ in records]
     stored_records = {stored.order.order_id: stored for stored in store.records(incoming_ids)}
@@ -45,8 +56,8 @@ def apply_import(store: WholeRecords, batch: ImportBatch) -> ImportPlan:
     """Plan and apply in one transaction: all of it is written, or none of it."""
     if batch.replace and any(store.has_order(r.order.order_id) for r, _ in batch.records()):
         store.backup_now("pre-import")
-    with store.transaction():
-        plan = plan_import(store, batch)
+    with collector_paused(), store.transaction():
+        plan = _planned(store, batch)
         _add_orders(store, plan.added)
         for order_plan in plan.updated:
             _update_order(store, order_plan)
@@ -58,61 +69,108 @@ def apply_import(store: WholeRecords, batch: ImportBatch) -> ImportPlan:
     return plan
 
 
-def stored_orders(store: WholeRecords, order_ids: list[str]) -> dict[str, StoredOrder]:
-    """The stored orders among ``order_ids``, with where each fact came from."""
+def stored_orders(
+    store: WholeRecords, order_ids: list[str], with_lines: Collection[str] = ()
+) -> dict[str, StoredOrder]:
+    """The stored orders among ``order_ids``: their facts, state, and where each fact
+    came from (read only if a conflict asks). Lines are counted for ``with_lines``,
+    the orders the import brings lines for."""
     found: dict[str, StoredOrder] = {}
+    cursor = store.db.conn.cursor()
+    cursor.row_factory = sqlite3.Row
     for start in range(0, len(order_ids), CHUNK):
         chunk = order_ids[start : start + CHUNK]
-        orders = store.orders_by_id(chunk)
         marks = ",".join("?" * len(chunk))
-        origins: dict[str, dict[str, tuple[str, str]]] = {}
-        for order_id, name, origin, source in store.db.execute(
-            f"SELECT order_id, field, origin, source FROM fact_sources WHERE order_id IN ({marks})",
+        rows = cursor.execute(
+            f"SELECT {', '.join(OrderFacts.model_fields)}, state, delivery_unknown, "
+            "EXISTS (SELECT 1 FROM disputes WHERE disputes.order_id = orders.order_id) "
+            f"AS has_dispute FROM orders WHERE order_id IN ({marks})",
             chunk,
-        ):
-            origins.setdefault(order_id, {})[name] = (origin, source)
+        ).fetchall()
+        if not rows:
+            continue
+        counted = [order_id for order_id in chunk if order_id in with_lines]
         lines = dict(
             store.db.execute(
-                f"SELECT order_id, count(*) FROM order_lines WHERE order_id IN ({marks}) "
-                "GROUP BY order_id",
-                chunk,
+                f"SELECT order_id, count(*) FROM order_lines WHERE order_id IN "
+                f"({','.join('?' * len(counted))}) GROUP BY order_id",
+                counted,
             ).fetchall()
-        )
-        for order in orders:
-            found[order.order_id] = StoredOrder(
-                order, origins.get(order.order_id, {}), lines.get(order.order_id, 0)
+        ) if counted else {}  # fmt: skip
+        origins = _ChunkOrigins(store.db.conn, chunk)
+        for row in rows:
+            order_id = row["order_id"]
+            found[order_id] = StoredOrder(
+                facts_from_row(row),
+                OrderState(row["state"]),
+                bool(row["delivery_unknown"]),
+                bool(row["has_dispute"]),
+                _Origins(origins, order_id),
+                lines.get(order_id, 0),
             )
     return found
+
+
+class _ChunkOrigins:
+    """Where the stored facts of a few hundred orders came from, read on first use:
+    only a conflict needs them, so most imports never read them at all."""
+
+    def __init__(self, conn: sqlite3.Connection, order_ids: list[str]):
+        self.conn, self.order_ids = conn, order_ids
+        self.found: dict[str, dict[str, tuple[str, str]]] | None = None
+
+    def of(self, order_id: str) -> dict[str, tuple[str, str]]:
+        if self.found is None:
+            self.found = {}
+            marks = ",".join("?" * len(self.order_ids))
+            for found_id, name, origin, source in self.conn.execute(
+                "SELECT order_id, field, origin, source FROM fact_sources "
+                f"WHERE order_id IN ({marks})",
+                self.order_ids,
+            ):
+                self.found.setdefault(found_id, {})[name] = (origin, source)
+        return self.found.get(order_id, {})
+
+
+class _Origins(Mapping[str, tuple[str, str]]):
+    """One stored order's field -> (typed/imported, source), read with its chunk."""
+
+    __slots__ = ("chunk", "order_id")
+
+    def __init__(self, chunk: _ChunkOrigins, order_id: str):
+        self.chunk, self.order_id = chunk, order_id
+
+    def __getitem__(self, name: str) -> tuple[str, str]:
+        return self.chunk.of(self.order_id)[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.chunk.of(self.order_id))
+
+    def __len__(self) -> int:
+        return len(self.chunk.of(self.order_id))
 
 
 # -- writing -------------------------------------------------------------------
 
 
 def _add_orders(store: WholeRecords, plans: list[OrderPlan]) -> None:
-    rows = []
-    for order_plan in plans:
-        order = store.new_order(
-            OrderFacts.model_construct(
-                order_id=order_plan.order_id, **_with_defaults(order_plan.facts)
+    now, policy = store._now(), store.policy
+    insert_order_rows(
+        store.db.conn,
+        (  # made as they are written: 100,000 rows are never all held at once
+            new_order_row(
+                {"order_id": order_plan.order_id, **order_plan.facts},
+                delivery_unknown=order_plan.delivery_unknown,
+                now=now,
+                policy=policy,
             )
-        )
-        if order_plan.delivery_unknown:
-            order = with_delivery_unknown(order)
-        rows.append(store.row_of(order))
-    store.insert_order_rows(rows)
+            for order_plan in plans
+        ),
+    )
     for order_plan in plans:
         _store_lines(store, order_plan)
         if order_plan.cancel_before_delivery is not None:
             _cancel(store, order_plan.order_id, order_plan.cancel_before_delivery)
-
-
-def _with_defaults(facts: dict[str, Any]) -> dict[str, Any]:
-    defaults = {
-        name: info.default
-        for name, info in OrderFacts.model_fields.items()
-        if not info.is_required()
-    }
-    return {**defaults, **facts}
 
 
 def _update_order(store: WholeRecords, order_plan: OrderPlan) -> None:
@@ -129,22 +187,28 @@ def _update_order(store: WholeRecords, order_plan: OrderPlan) -> None:
 
 def _record_sources(store: WholeRecords, plans: list[OrderPlan]) -> None:
     """Where each fact an import wrote came from, for every order, in one statement."""
-    rows = []
-    for order_plan in plans:
-        sourced = [(name, source) for name, source in order_plan.sources.items()
-                   if name in order_plan.facts]  # fmt: skip
-        if order_plan.delivery_unknown and order_plan.status_source is not None:
-            sourced.append(("delivery_unknown", order_plan.status_source))
-        rows += [
-            (order_plan.order_id, name, TYPED if source.users_own else IMPORTED,
-             source.describe(), source.imported_on.isoformat())
-            for name, source in sourced
-        ]  # fmt: skip
+    said: dict[int, tuple[str, str, str]] = {}  # id(source) -> (origin, source, recorded_on)
+
+    def columns(source: Source) -> tuple[str, str, str]:
+        if id(source) not in said:
+            origin = TYPED if source.users_own else IMPORTED
+            said[id(source)] = (origin, source.describe(), source.imported_on.isoformat())
+        return said[id(source)]
+
+    def rows() -> Iterator[tuple[str, ...]]:  # made as they are written, never all at once
+        for order_plan in plans:
+            order_id, facts = order_plan.order_id, order_plan.facts
+            for name, source in order_plan.sources.items():
+                if name in facts:
+                    yield (order_id, name, *columns(source))
+            if order_plan.delivery_unknown and order_plan.status_source is not None:
+                yield (order_id, "delivery_unknown", *columns(order_plan.status_source))
+
     store.db.conn.executemany(
         "INSERT INTO fact_sources (order_id, field, origin, source, recorded_on) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, field) DO UPDATE SET "
         "origin = excluded.origin, source = excluded.source, recorded_on = excluded.recorded_on",
-        rows,
+        rows(),
     )
 
 

@@ -63,16 +63,19 @@ def parse_own_csv(raw: RawInput, context: ParseContext) -> Parsed:
     _check_header(raw.name, header, lines=reader.line_num)
     parsed = Parsed()
     seen: dict[str, int] = {}
+    # (column, index) of the columns read; the others (state, next_deadline) are ignored.
+    read_columns = [(name, index) for index, name in enumerate(header) if name in CSV_COLUMNS]
     for row, line, cells in _records(reader, text, header):
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         if len(cells) > len(header):
             raise ImportRefused(f"row {row}", "", "has more cells than the header")
-        _check_cell_lengths(header, cells, f"row {row}", line)
+        if max(map(len, cells)) > MAX_CSV_CELL:
+            _check_cell_lengths(header, cells, f"row {row}", line)
         values = {
-            name: restore_formula(cell)
-            for name, cell in zip(header, cells, strict=False)
-            if name in CSV_COLUMNS and cell != ""
+            name: restore_formula(cell) if "'" in cell else cell
+            for name, index in read_columns
+            if index < len(cells) and (cell := cells[index]) != ""
         }
         order_id = values.pop("order_id", "")
         if order_id in seen:
