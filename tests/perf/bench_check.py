@@ -5,7 +5,7 @@
 The databases are make_data's (tests/perf/data/orders-{N}-d2.db: about 4% of the
 orders in an inspection window, 2% in transit, 1.5% in open disputes), copied to a
 temporary folder and never touched where they are. "Before" is the committed code
-(`git archive HEAD`) on the copy at schema 4 (a file the new code has already
+(`git archive HEAD`, or --before's commit) on the copy at schema 4 (a file the new code has already
 migrated gets m005's indexes undone: it only changed indexes); "after" is the
 working tree (or --after-tree's), copied at the start, on a schema-4 copy it has
 migrated to its own schema. Both trees are compiled (as an installed package is) and run
@@ -147,7 +147,8 @@ def user_version(path: Path) -> int:
 
 
 def undo_m005(path: Path) -> None:
-    """Schema 5 back to 4: m005 only changed indexes, so the rows stay as they are.
+    """Schema 5 or 6 back to 4: m005 only changed indexes, so the rows stay as they
+    are, and m006 only added the (empty) record of corrections.
     (A file the working tree has opened is at 5 already; the index set it got may
     even be an earlier draft of m005's, so "after" starts from 4 too.)"""
     conn = sqlite3.connect(path)
@@ -161,7 +162,9 @@ def undo_m005(path: Path) -> None:
             CREATE INDEX IF NOT EXISTS orders_state ON orders (state);
             CREATE INDEX orders_clock_deadline ON orders (clock, deadline)
                 WHERE clock IS NOT NULL;
-            DELETE FROM _sqlite_migrations WHERE name = 'm005_index_live_orders';
+            DROP TABLE IF EXISTS event_corrections;
+            DELETE FROM _sqlite_migrations
+                WHERE name IN ('m005_index_live_orders', 'm006_event_corrections');
             PRAGMA user_version = 4;
             COMMIT;
             """
@@ -177,12 +180,12 @@ def tree_schema(tree: Path) -> int:
 
 
 def prepare(
-    folder: Path, sizes: list[int], after_tree: Path
+    folder: Path, sizes: list[int], after_tree: Path, before: str = "HEAD"
 ) -> tuple[dict[str, Path], dict[int, dict[str, Path]]]:
     """The two trees (compiled) and, per size, the database each reads."""
     trees = {"before": folder / "before", "after": folder / "after"}
     trees["before"].mkdir()
-    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True)
+    archive = subprocess.run(["git", "archive", before], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(trees["before"])], input=archive.stdout, check=True)
     shutil.copytree(after_tree / "aliret_tui", trees["after"] / "aliret_tui",
                     ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
@@ -301,6 +304,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=21, help="at least 11")
     parser.add_argument("--stage-runs", type=int, default=11)
     parser.add_argument("--write", action="store_true", help="update tests/perf/RESULTS.md")
+    parser.add_argument("--before", default="HEAD", help="the commit measured as before")
     parser.add_argument(
         "--after-tree", type=Path, default=ROOT, help="a folder whose aliret_tui is 'after'"
     )
@@ -320,7 +324,7 @@ def main() -> None:
         (folder / "config").mkdir()
         (folder / "cwd").mkdir()
         log("copying the trees and the databases")
-        trees, databases = prepare(folder, options.sizes, options.after_tree)
+        trees, databases = prepare(folder, options.sizes, options.after_tree, options.before)
         base = {**ENV, "ALIRET_TUI_CONFIG_DIR": str(folder / "config"),
                 "BENCH_CWD": str(folder / "cwd")}  # fmt: skip
         envs = {
