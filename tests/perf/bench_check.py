@@ -203,7 +203,7 @@ def prepare(
             place.mkdir(exist_ok=True)
             path = place / f"orders-{size}.db"
             copy_database(source, path)
-            if user_version(path) == 5:  # opened by the new code already
+            if user_version(path) in (5, 6):  # made or opened by the new code
                 undo_m005(path)
             wanted = tree_schema(tree)
             if user_version(path) > wanted:
