@@ -149,8 +149,13 @@ class PackResult:
 
 def default_pack_name(order_id: str) -> str:
     """'claim-pack-<order_id>.zip', with anything unsafe in a file name replaced."""
+    return f"claim-pack-{safe_file_part(order_id)}.zip"
+
+
+def safe_file_part(order_id: str) -> str:
+    """The order id as a part of a file name: anything unsafe replaced."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", outgoing(order_id, one_line=True))
-    return f"claim-pack-{safe.strip('-.')[:80] or 'order'}.zip"
+    return safe.strip("-.")[:80] or "order"
 
 
 def write_claim_pack(

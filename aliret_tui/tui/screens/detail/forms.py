@@ -24,10 +24,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from aliret_tui.domain.corrections import Correction
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, understood_date
-from aliret_tui.domain.models import EventInput, Order, OrderLine, parse
+from aliret_tui.domain.models import Event, EventInput, Order, OrderLine, parse
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
+from aliret_tui.errors import UserError
 from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.screens.order_form import date_label
 from aliret_tui.tui.workers import ReportsWorkerErrors
@@ -143,15 +145,50 @@ class EventPickerScreen(Dialog):
         self.dismiss(EventKind(event.option.id))
 
 
+class EventChoiceScreen(Dialog):
+    """'Which event?': the timeline's events, newest first; dismisses with its seq."""
+
+    def __init__(self, events: Sequence[Event]):
+        super().__init__()
+        self.events = list(events)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(Content.from_markup("[b]Correct which event?[/b]"))
+            yield OptionList(
+                *(
+                    Option(
+                        Content(f"[{event.seq}] {event.on.isoformat()}  {event.kind.label}"),
+                        id=str(event.seq),
+                    )
+                    for event in reversed(self.events)
+                ),
+                id="events",
+            )
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+
 class EventFormScreen(Dialog):
-    """The fields one event needs; records it and dismisses with the ``Transition``."""
+    """The fields one event needs; records it and dismisses with the ``Transition``.
+    With ``correcting``, the recorded event's values are filled in, and saving
+    corrects it (dismissing with the ``Correction``)."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
 
-    def __init__(self, order: Order, kind: EventKind, lines: Sequence[OrderLine] = ()):
+    def __init__(
+        self,
+        order: Order,
+        kind: EventKind,
+        lines: Sequence[OrderLine] = (),
+        correcting: Event | None = None,
+    ):
         super().__init__()
         self.order = order
         self.kind = kind
+        self.correcting = correcting
         self.values_needed = [name for name in FIELD_LABELS if name in EVENT_FIELDS.get(kind, ())]
         # A dispute about some lines of a multi-item order says which.
         self.lines = list(lines) if "lines" in EVENT_FIELDS.get(kind, ()) else []
@@ -160,10 +197,12 @@ class EventFormScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog event-form"):
+            heading = "Correct: $label (event $seq)" if self.correcting else "$label"
             yield Static(
                 Content.from_markup(
-                    "[b]$label[/b] · order $order_id",
+                    f"[b]{heading}[/b] · order $order_id",
                     label=self.kind.label,
+                    seq=str(self.correcting.seq if self.correcting else ""),
                     order_id=outgoing(self.order.order_id, one_line=True),
                 )
             )
@@ -171,18 +210,31 @@ class EventFormScreen(Dialog):
                 yield Label(FIELD_LABELS[name] + self._requirement(name))
                 yield self._widget(name)
                 yield Static("", classes="field-error", id=f"error-{name}")
+            day = self.correcting.on if self.correcting else self.aliret.time.today()
             yield Label("Date", id="label-on")
             yield Input(
-                self.aliret.time.today().isoformat(),
+                day.isoformat(),
                 placeholder="YYYY-MM-DD, today, yesterday, -3",
                 id="on",
                 compact=True,
+                select_on_focus=False,
             )
             yield Static("", classes="field-error", id="error-on")
             yield Label("Note for the timeline")
-            yield TextArea(id="note", tab_behavior="focus")
+            note = self.correcting.note if self.correcting else ""
+            yield TextArea(note, id="note", tab_behavior="focus")
             yield Static("", classes="field-error", id="error-note")
-            yield from self.buttons("Record (ctrl+s)")
+            if self.correcting:
+                yield Static(
+                    Content(
+                        "The state and the clocks are worked out again from the corrected "
+                        "timeline. The old values stay on the record."
+                    ),
+                    classes="muted",
+                )
+            yield from self.buttons(
+                "Save correction (ctrl+s)" if self.correcting else "Record (ctrl+s)"
+            )
 
     def _requirement(self, name: str) -> str:
         if name == "reason" or (name == "outcome" and self.kind is EventKind.MEDIATION_WON):
@@ -202,9 +254,14 @@ class EventFormScreen(Dialog):
         return "the full price"
 
     def _widget(self, name: str):
+        recorded = self._recorded_value(name)
         if name == "lines":
+            chosen = set(recorded or ())
             return SelectionList[int](
-                *((line.describe(self.order.currency), line.position) for line in self.lines),
+                *(
+                    (line.describe(self.order.currency), line.position, line.position in chosen)
+                    for line in self.lines
+                ),
                 id=name,
                 compact=True,
             )
@@ -212,12 +269,31 @@ class EventFormScreen(Dialog):
             options = [(reason.label, reason.value) for reason in Reason]
             if self.order.delivered_on is None:
                 options = [(Reason.NOT_RECEIVED.label, Reason.NOT_RECEIVED.value)]
-            return Select(options, prompt="Choose a reason", id=name, compact=True)
+            return Select(
+                options, prompt="Choose a reason", id=name, compact=True,
+                value=recorded.value if recorded else Select.NULL,
+            )  # fmt: skip
         if name == "outcome":
             options = [(outcome.label, outcome.value) for outcome in Outcome]
-            return Select(options, prompt="Choose", id=name, compact=True)
+            return Select(
+                options, prompt="Choose", id=name, compact=True,
+                value=recorded.value if recorded else Select.NULL,
+            )  # fmt: skip
         placeholder = {"amount": f"e.g. {self.order.price}", "tracking": "e.g. LP00123456789CN"}
-        return Input(placeholder=placeholder.get(name, ""), id=name, compact=True)
+        return Input(
+            "" if recorded is None else str(recorded),
+            placeholder=placeholder.get(name, ""),
+            id=name,
+            compact=True,
+            select_on_focus=False,
+        )
+
+    def _recorded_value(self, name: str) -> Any:
+        """The corrected event's value of ``name``, or None."""
+        if self.correcting is None:
+            return None
+        value = getattr(self.correcting, name, None)
+        return None if value in ("", ()) else value
 
     def on_mount(self) -> None:
         first = self.values_needed[0] if self.values_needed else "on"
@@ -259,7 +335,37 @@ class EventFormScreen(Dialog):
         except FieldErrors as errors:
             self._show_errors(errors.errors)
             return
-        self._record(request, notes)
+        if self.correcting is not None:
+            self._correct(self._corrected_values(request), notes)
+        else:
+            self._record(request, notes)
+
+    def _corrected_values(self, request: EventInput) -> dict[str, Any]:
+        """Every value the form shows, as the correction's changes ('' clears one)."""
+        shown = [name for name in self.values_needed if name != "lines"]
+        changes: dict[str, Any] = {"on": request.on, "note": request.note}
+        for name in shown:
+            value = getattr(request, name)
+            changes[name] = "" if value is None else value
+        if "lines" in self.values_needed:
+            changes["lines"] = list(request.lines)
+        return changes
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _correct(self, changes: dict[str, Any], notes: TextNotes) -> None:
+        assert self.correcting is not None
+        order_id, seq, version = self.order.order_id, self.correcting.seq, self.order.version
+        try:
+            correction = self.aliret.db.call(
+                lambda store: store.correct_event(order_id, seq, changes, expected_version=version)
+            )
+        except (FieldError, FieldErrors) as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        except UserError as refused:  # the timeline would not hold, or changed elsewhere
+            self.app.call_from_thread(self.show_status, str(refused))
+            return
+        self.app.call_from_thread(self._recorded, correction, notes)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _record(self, request: EventInput, notes: TextNotes) -> None:
@@ -277,7 +383,7 @@ class EventFormScreen(Dialog):
         else:
             self._show_errors(error.errors if isinstance(error, FieldErrors) else [error])
 
-    def _recorded(self, transition: Transition, notes: TextNotes) -> None:
+    def _recorded(self, transition: Transition | Correction, notes: TextNotes) -> None:
         for message in notes.messages():
             self.notify(message, title="Note", markup=False)
         self.dismiss(transition)

@@ -4,12 +4,13 @@ workers post, and ``OneAtATime``, which keeps each kind of read from piling up."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from aliret_tui.domain.corrections import RecordedCorrection
 from aliret_tui.domain.evidence import Readiness, readiness
 from aliret_tui.domain.hints import Hint, hints_for
 from aliret_tui.domain.models import OrderRecord
@@ -29,6 +30,7 @@ class DetailLoaded(Message):
     hints: list[Hint]
     origins: dict[str, tuple[str, str]]  # where imported facts came from
     data_version: tuple[int, int]  # the store's, read before the order
+    corrections: list[RecordedCorrection] = field(default_factory=list)  # to its timeline
 
 
 def read_order(app: AppServices, order_id: str) -> DetailLoaded:
@@ -38,12 +40,14 @@ def read_order(app: AppServices, order_id: str) -> DetailLoaded:
         version = store.data_version()  # first: a change after it is seen by the next poll
         record = store.record(order_id)
         last = record.events[-1].kind if record.events else None
-        return version, record, allowed_events(record.order, last), store.fact_origins(order_id)
+        allowed = allowed_events(record.order, last)
+        corrections = store.event_corrections(order_id)
+        return version, record, allowed, store.fact_origins(order_id), corrections
 
-    version, record, allowed, origins = app.db.call(read)
+    version, record, allowed, origins, corrections = app.db.call(read)
     ready = readiness(record.order.dispute, record.evidence, record.messages)
     hints = hints_for(record.order, ready, app.policy)
-    return DetailLoaded(record, allowed, ready, hints, origins, version)
+    return DetailLoaded(record, allowed, ready, hints, origins, version, corrections)
 
 
 @dataclass

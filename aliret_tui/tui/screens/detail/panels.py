@@ -4,16 +4,18 @@ the facts, the next step, mediation readiness, the hints and the timeline."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 
 from aliret_tui.domain.clocks import ClockKind
+from aliret_tui.domain.corrections import RecordedCorrection
 from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
 from aliret_tui.domain.evidence import Readiness
 from aliret_tui.domain.hints import Hint
 from aliret_tui.domain.models import OrderRecord
-from aliret_tui.domain.timeline import timeline_lines
+from aliret_tui.domain.timeline import correction_lines, timeline_lines
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.tui.screens.detail.forms import EVENT_KEYS
 from aliret_tui.tui.view import format_countdown, time_left
@@ -137,21 +139,29 @@ def next_step_content(allowed: list[EventKind]) -> Content:
     )
 
 
-def timeline_content(record: OrderRecord, origins: Origins) -> Content:
-    """The Timeline tab: each event with its day, oldest first."""
+def timeline_content(
+    record: OrderRecord, origins: Origins, corrections: Sequence[RecordedCorrection] = ()
+) -> Content:
+    """The Timeline tab: each event with its day and number, oldest first; then the
+    corrections made to it, kept for the record."""
     lines = [
         Content.from_markup(
-            "[b]Timeline[/b] · oldest first · press [b]c[/b] to copy it as plain text"
+            "[b]Timeline[/b] · oldest first · [b]c[/b] copies it as plain text · "
+            "[b]u[/b] takes back the last event · [b]e[/b] corrects one"
         ),
         Content(""),
     ]
-    for day, what, note in timeline_lines(record.order, record.events, origins):
+    for day, what, note in timeline_lines(record.order, record.events, origins, numbered=True):
         lines.append(Content.from_markup("[b]$day[/b]  $what", day=day, what=what))
         lines.extend(
             Content.from_markup("[dim]            $line[/]", line=line) for line in folded(note)
         )
     if len(lines) == 2:
         lines.append(Content("Nothing recorded yet. Press r to record what happened."))
+    if corrections:
+        lines += [Content(""), Content.from_markup("[b]Corrected later[/b] (kept for the record)")]
+        lines += [Content.from_markup("[dim]$line[/]", line=line)
+                  for line in correction_lines(corrections)]  # fmt: skip
     return Content("\n").join(lines)
 
 

@@ -16,16 +16,19 @@ from textual.content import Content
 from textual.widgets import Button, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from aliret_tui.domain.corrections import Correction
 from aliret_tui.domain.timeline import timeline_lines, timeline_text
 from aliret_tui.domain.vocabulary import EventKind
-from aliret_tui.files import HashingCancelled
+from aliret_tui.files import HashingCancelled, write_private_file
 from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.clipboard import clipboard_commands, copy_text
 from aliret_tui.tui.screens.detail.chat_actions import ChatActions
 from aliret_tui.tui.screens.detail.current_order import POLL_SECONDS
 from aliret_tui.tui.screens.detail.evidence_actions import EvidenceActions
 from aliret_tui.tui.screens.detail.forms import (
     EVENT_BUTTON_LABELS,
     EVENT_KEYS,
+    EventChoiceScreen,
     EventFormScreen,
     EventPickerScreen,
     PromptScreen,
@@ -40,6 +43,7 @@ from aliret_tui.tui.screens.detail.panels import (
     readiness_content,
     timeline_content,
 )
+from aliret_tui.tui.screens.modals import ConfirmScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import EvidenceList
 from aliret_tui.tui.widgets.keys_footer import KeysFooter
@@ -54,6 +58,8 @@ TABS = ("overview", "timeline", "chat", "evidence")
 # Keys that only make sense on one tab.
 TAB_ACTIONS = {
     "copy_timeline": "timeline",
+    "take_back_event": "timeline",
+    "correct_event": "timeline",
     "add_message": "chat",
     "import_transcript": "chat",
     "edit_message": "chat",
@@ -79,6 +85,8 @@ class DetailScreen(ChatActions, EvidenceActions):
         Binding("3", "tab('chat')", "Chat", show=False, id="tab_chat"),
         Binding("4", "tab('evidence')", "Evidence", show=False, id="tab_evidence"),
         Binding("c", "copy_timeline", "Copy timeline", id="copy_timeline"),
+        Binding("u", "take_back_event", "Take back last", id="take_back_event"),
+        Binding("e", "correct_event", "Correct event", id="correct_event"),
         Binding("P", "claim_pack", "Claim pack", id="claim_pack"),
         Binding("m", "add_message", "Add message", id="add_message"),
         Binding("i", "import_transcript", "Import transcript", id="import_transcript"),
@@ -140,7 +148,7 @@ class DetailScreen(ChatActions, EvidenceActions):
         dashboard is looked at, and again (at no cost) when the next order opens."""
         if self.in_use:
             return
-        self.record, self.origins, self.allowed = None, {}, []
+        self.record, self.origins, self.allowed, self.corrections = None, {}, [], []
         self.seen_data_version, self._applicable_keys, self._attachments = None, (), []
         tabs = self.query_one(TabbedContent)
         if tabs.active != "overview":
@@ -187,6 +195,7 @@ class DetailScreen(ChatActions, EvidenceActions):
             return  # read for the order this screen showed before
         self.record = message.record
         self.origins = message.origins
+        self.corrections = message.corrections
         self.allowed = message.allowed
         self.seen_data_version = message.data_version
         order = message.record.order
@@ -207,7 +216,7 @@ class DetailScreen(ChatActions, EvidenceActions):
         self.query_one("#readiness", Static).update(readiness_content(message.readiness))
         self.query_one("#hints", Static).update(hints_content(message.hints))
         self.query_one("#timeline-text", Static).update(
-            timeline_content(message.record, self.origins)
+            timeline_content(message.record, self.origins, self.corrections)
         )
         chat = self.query_one(ChatLog)
         chat.seller_name = order.store or "Seller"
@@ -260,13 +269,108 @@ class DetailScreen(ChatActions, EvidenceActions):
     def action_copy_timeline(self) -> None:
         if self.record is None:
             return
-        text = timeline_text(self.record.order, self.record.events, self.origins)
-        self.app.copy_to_clipboard(text)
+        text = timeline_text(self.record.order, self.record.events, self.origins, self.corrections)
+        copied = copy_text(text, self.app.copy_to_clipboard)
+        lines = f"{text.count(chr(10))} lines of the timeline"
+        self.notify(copied.message(lines), title="Timeline copied", markup=False)
+        if not copied.certain and not clipboard_commands():
+            self._offer_to_save(text)
+
+    def _offer_to_save(self, text: str) -> None:
+        """No clipboard tool here (over ssh, in a console): offer a file instead."""
+        from aliret_tui.reports.claim_pack import safe_file_part
+
+        assert self.record is not None
+        order_id = self.record.order.order_id
+        suggested = Path.cwd() / f"timeline-{safe_file_part(order_id)}.txt"
+
+        def chosen(answer: tuple[str, Any] | None) -> None:
+            if answer is not None:
+                self._save_text(Path(answer[0].strip().strip("'\"")).expanduser(), text)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Save the timeline to a file",
+                "File",
+                "No clipboard tool was found (wl-copy, xclip, xsel, pbcopy), and your "
+                "terminal may ignore the clipboard escape. Save the timeline as a text file?",
+                value=str(suggested),
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _save_text(self, path: Path, text: str) -> None:
+        write_private_file(path, text)
+        self.app.call_from_thread(
+            self.notify, f"Saved the timeline to {path}", title="Saved", markup=False
+        )
+
+    def action_take_back_event(self) -> None:
+        """Ask, then take back the last event: the order goes back to what the events
+        before it give, and the event stays on the record."""
+        if self.record is None or not self.record.events:
+            self.notify("There is no recorded event to take back.", markup=False)
+            return
+        last = self.record.events[-1]
+        order_id, version = self.record.order.order_id, self.record.order.version
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._take_back(order_id, version)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f'Take back "{last.kind.label}" of {last.on.isoformat()}? The order goes '
+                "back to where the events before it leave it. The event stays on the "
+                "record below the timeline.",
+                confirm_label="Take back",
+                danger=True,
+            ),
+            confirmed,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _take_back(self, order_id: str, version: int) -> None:
+        correction = self.aliret.db.call(
+            lambda store: store.take_back_last_event(order_id, expected_version=version)
+        )
+        self.app.call_from_thread(self._corrected, correction)
+
+    def action_correct_event(self) -> None:
+        """Choose an event, then correct its date and values in its form."""
+        if self.record is None or not self.record.events:
+            self.notify("There is no recorded event to correct.", markup=False)
+            return
+        events = self.record.events
+        if len(events) == 1:
+            self._open_correction(events[0].seq)
+            return
+
+        def chosen(seq: int | None) -> None:
+            if seq:
+                self._open_correction(seq)
+
+        self.app.push_screen(EventChoiceScreen(events), chosen)
+
+    def _open_correction(self, seq: int) -> None:
+        assert self.record is not None
+        event = next(event for event in self.record.events if event.seq == seq)
+
+        def saved(correction: Correction | None) -> None:
+            if correction is not None:
+                self._corrected(correction)
+
+        form = EventFormScreen(self.record.order, event.kind, self.record.lines, correcting=event)
+        self.app.push_screen(form, saved)
+
+    def _corrected(self, correction: Correction) -> None:
         self.notify(
-            f"{text.count(chr(10))} lines copied to the clipboard.",
-            title="Timeline copied",
+            f"{correction.summary}: now {correction.order.state.label}",
+            title="Timeline corrected",
             markup=False,
         )
+        self.load()
 
     def action_claim_pack(self) -> None:
         """Ask where, then write the claim pack: one zip to hand to a mediator."""
