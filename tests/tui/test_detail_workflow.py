@@ -10,7 +10,12 @@ from support.tui import add, days, screen_text, settle
 from aliret_tui.domain.states import OrderState
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.detail import DetailScreen
-from aliret_tui.tui.screens.detail.forms import EventFormScreen, EventPickerScreen
+from aliret_tui.tui.screens.detail.forms import (
+    CLOSING_EVENTS,
+    EventFormScreen,
+    EventPickerScreen,
+)
+from aliret_tui.tui.screens.modals import ConfirmScreen
 
 
 async def open_first_order(pilot, app) -> DetailScreen:
@@ -29,8 +34,13 @@ async def record(pilot, app, event_key: str, *keys: str) -> None:
     await pilot.press(event_key)
     await settle(pilot, app)
     assert isinstance(app.screen, EventFormScreen), f"no form for {event_key!r}"
+    closing = app.screen.kind in CLOSING_EVENTS
     await pilot.press(*keys, "ctrl+s")
     await settle(pilot, app)
+    if closing:  # an event that closes the order asks first
+        assert isinstance(app.screen, ConfirmScreen), screen_text(app)
+        await pilot.press("y")
+        await settle(pilot, app)
     assert isinstance(app.screen, DetailScreen), screen_text(app)
 
 
@@ -209,3 +219,25 @@ async def test_dashboard_shows_what_the_detail_screen_changed(make_app, store):
         row = dashboard.query_one("OrdersTable").rows[0]
         assert (row.order_id, row.state_label) == ("A1", "kept")
         assert "kept" in screen_text(app)
+
+
+async def test_an_event_that_closes_the_order_asks_first(make_app, store, db_path):
+    add(store, "A1", "Wireless earbuds", delivered_on=days(-3))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_order(pilot, app)
+        await pilot.press("r", "k")
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert 'Record "Kept the item"? This keeps the item and closes the order' in (
+            " ".join(screen_text(app).split())
+        )
+        await pilot.press("n")  # not now: back to the form, nothing recorded
+        await settle(pilot, app)
+        assert isinstance(app.screen, EventFormScreen)
+        assert stored(db_path)[1] == []
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot, app)
+    assert stored(db_path)[0].state.value == "kept"

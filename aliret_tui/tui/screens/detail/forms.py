@@ -54,6 +54,14 @@ EVENT_KEYS = {
     EventKind.CANCELLED: "c",
     EventKind.ORDER_CANCELLED: "x",
 }
+# Events that close the order: recording one asks first.
+CLOSING_EVENTS = {
+    EventKind.KEEP: "keeps the item and closes the order: no dispute can be opened after it",
+    EventKind.CANCELLED: "closes the dispute for good: it cannot be opened again",
+    EventKind.MEDIATION_LOST: "closes the order: the mediator ruled for the seller",
+    EventKind.REFUNDED: "closes the order as refunded",
+    EventKind.ORDER_CANCELLED: "closes the order as cancelled before delivery",
+}
 # Short names for buttons.
 EVENT_BUTTON_LABELS = {
     EventKind.DELIVERED: "Delivered",
@@ -337,8 +345,28 @@ class EventFormScreen(Dialog):
             return
         if self.correcting is not None:
             self._correct(self._corrected_values(request), notes)
+        elif self.kind in CLOSING_EVENTS:
+            self._confirm_closing(request, notes)
         else:
             self._record(request, notes)
+
+    def _confirm_closing(self, request: EventInput, notes: TextNotes) -> None:
+        """An event that closes the order is recorded only once the user says yes."""
+        from aliret_tui.tui.screens.modals import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._record(request, notes)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f'Record "{self.kind.label}"? This {CLOSING_EVENTS[self.kind]}. If it is a '
+                "mistake, u on the Timeline tab takes it back.",
+                confirm_label="Record",
+                danger=True,
+            ),
+            confirmed,
+        )
 
     def _corrected_values(self, request: EventInput) -> dict[str, Any]:
         """Every value the form shows, as the correction's changes ('' clears one)."""
