@@ -128,7 +128,9 @@ class AliretApp(App[int]):
         from aliret_tui.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # The keys of the screen it is asked on (the order screen has its own).
+            keys = getattr(self.screen, "HELP_KEYS", None)
+            self.push_screen(HelpScreen(keys) if keys else HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

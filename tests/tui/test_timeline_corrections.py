@@ -117,3 +117,20 @@ async def test_copy_without_a_clipboard_tool_offers_a_file(make_app, store, monk
         await settle(pilot, app)
     saved = (tmp_path / "timeline-T1.txt").read_text(encoding="utf-8")
     assert saved.startswith("Order T1: Wireless earbuds") and "Seller refused" in saved
+
+
+async def test_help_on_the_order_screen_shows_its_keys(make_app, store):
+    refused_dispute(store)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_timeline(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "take back the last event" in text and "attach a file" in text
+        assert "cycle the filter" not in text  # the dashboard's keys stay on its help
+        await pilot.press("escape", "escape")
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        assert "cycle the filter" in screen_text(app)

@@ -28,9 +28,38 @@ DASHBOARD_KEYS = (
     ("quit", "q", "quit"),
 )
 
+ORDER_SCREEN_KEYS = (
+    ("back", "esc", "back to the orders"),
+    ("record_event", "r", "record what happened: a menu of the events allowed now"),
+    (None, "1 2 3 4", "overview, timeline, chat, evidence"),
+    ("copy_timeline", "c", "(timeline) copy it as plain text, or save it to a file"),
+    ("take_back_event", "u", "(timeline) take back the last event, after asking"),
+    ("correct_event", "e", "(timeline) correct an event's date or values"),
+    ("claim_pack", "P", "build the claim pack for a mediator"),
+    ("add_message", "m", "(chat) add a message"),
+    ("import_transcript", "i", "(chat) import a transcript"),
+    ("edit_message", "e", "(chat) correct the highlighted message"),
+    ("delete_message", "x", "(chat) delete the highlighted message, after asking"),
+    ("toggle_evidence", "space", "(evidence) tick the highlighted item"),
+    ("add_evidence", "a", "(evidence) add your own item"),
+    ("attach_file", "f", "(evidence) attach a file"),
+    ("edit_note", "n", "(evidence) write a note on the item"),
+    ("open_file", "o", "(evidence) open the attached file"),
+    ("show_all", "v", "a folded note, or the whole timeline, in full"),
+    ("help", "?", "this help"),
+    ("quit", "q", "quit"),
+)
+
 
 class HelpScreen(ModalScreen[None]):
+    """The keys of the screen it was opened from (``keys``), the colours, and where
+    the data lives."""
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, keys: tuple[tuple[str | None, str, str], ...] = DASHBOARD_KEYS):
+        super().__init__()
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
@@ -52,7 +81,7 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self) -> Content:
         keymap = self.app.settings.keys  # type: ignore[attr-defined]  # from config.toml
         lines = [Content.from_markup("[b]Keys[/b]")]
-        for binding_id, default, what in DASHBOARD_KEYS:
+        for binding_id, default, what in self.keys:
             key = keymap.get(binding_id, default) if binding_id else default
             lines.append(
                 Content.from_markup("  [b $accent]$key[/]  $what", key=key.ljust(8), what=what)

@@ -43,6 +43,7 @@ from aliret_tui.tui.screens.detail.panels import (
     readiness_content,
     timeline_content,
 )
+from aliret_tui.tui.screens.help import ORDER_SCREEN_KEYS
 from aliret_tui.tui.screens.modals import ConfirmScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import EvidenceList
@@ -77,6 +78,7 @@ NEEDS_SELECTION = {"edit_message", "delete_message", "toggle_evidence", "attach_
 
 
 class DetailScreen(ChatActions, EvidenceActions):
+    HELP_KEYS = ORDER_SCREEN_KEYS  # what ? shows here
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "record_event", "Record event", id="record_event"),
