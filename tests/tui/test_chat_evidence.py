@@ -311,13 +311,19 @@ async def test_a_200_line_transcript_imports(make_app, store, db_path, in_tmp):
         await open_detail(pilot, app, "3")
         assert "No messages yet." in screen_text(app)
         await import_by_keys(pilot, app, "chat.txt")
-        assert "Imported: 196 messages imported from chat.txt" in notifications(app)
+        assert "Imported: 196 new messages imported from chat.txt" in notifications(app)
         chat = app.screen.query_one(ChatLog)
         assert len(chat.messages) == 196
         assert chat.highlighted_message.text == "the last word, line 200"
         text = screen_text(app)  # the newest message is in view straight away
         assert "the last word, line 200" in text, text
         assert "message on line 199 [b]not bold[/b]" in text  # data, not markup
+        await import_by_keys(pilot, app, "chat.txt")  # the same file again adds nothing
+        assert (
+            "Imported: 0 new messages imported from chat.txt; 196 were already in the chat"
+            in notifications(app)
+        )
+        assert len(app.screen.query_one(ChatLog).messages) == 196
         assert "No messages yet." not in text
 
     stored = stored_messages(db_path)

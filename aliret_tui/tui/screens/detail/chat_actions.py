@@ -73,12 +73,11 @@ class ChatActions(CurrentOrderScreen):
         messages = parse_transcript(text, notes=notes)
         count = self.aliret.db.call(lambda store: store.add_messages(order_id, messages))
         self.app.call_from_thread(self._report_notes, notes)
-        self.app.call_from_thread(
-            self.notify,
-            f"{count} messages imported from {path.name}",
-            title="Imported",
-            markup=False,
-        )
+        already = len(messages) - count
+        said = f"{count} new message{'s' if count != 1 else ''} imported from {path.name}"
+        if already:
+            said += f"; {already} {'was' if already == 1 else 'were'} already in the chat"
+        self.app.call_from_thread(self.notify, said, title="Imported", markup=False)
         self.app.call_from_thread(self.load)
 
     def action_edit_message(self) -> None:
