@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from aliret_tui.domain.clocks import Clock, clock_from_columns
+from aliret_tui.domain.clocks import Clock, clock_from_columns, describe_days_left
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import (
     DELIVERY_UNKNOWN_LABEL,
@@ -231,7 +231,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("delivered", "Delivered", lambda r: r.delivered_on, 10),
     Column("state", "State", lambda r: r.state_label, 15, 3),
     Column("deadline", "Deadline", lambda r: r.deadline, 10),
-    Column("days_left", "Left", lambda r: r.days_left, 7, 0, True),
+    Column("days_left", "Left", lambda r: r.days_left, 10, 0, True),
 )
 URGENCY_SORT = "urgency"
 SORT_KEYS = (URGENCY_SORT, *(column.key for column in COLUMNS))
@@ -528,15 +528,17 @@ def window_used(clock: Clock, now: dt.datetime) -> float | None:
 
 
 def format_countdown(remaining: dt.timedelta) -> str:
-    """'2d 05:41:10 left' or 'overdue 1d 03:00:00'."""
+    """'2d 05:41:10 left' while the deadline day lasts; once it has passed, the calendar
+    days since the deadline day, as everywhere else: '2 days overdue'."""
     seconds = int(remaining.total_seconds())
-    overdue = seconds < 0
-    seconds = abs(seconds)
+    if seconds <= 0:
+        # The deadline day ended ``-seconds`` ago, so today is that many whole days,
+        # plus one, after it.
+        return describe_days_left(-(1 + -seconds // 86_400))
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
-    clock = f"{days}d {hours:02}:{minutes:02}:{seconds:02}"
-    return f"overdue {clock}" if overdue else f"{clock} left"
+    return f"{days}d {hours:02}:{minutes:02}:{seconds:02} left"
 
 
 @dataclass(frozen=True)

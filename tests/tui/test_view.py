@@ -155,9 +155,28 @@ def test_countdown_text_runs_to_the_end_of_the_deadline_day():
     assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 1, 23, 59, 59))) == (
         "0d 00:00:01 left"
     )
-    assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 3, 3, 0))) == (
-        "overdue 1d 03:00:00"
+    # Once the day has passed: calendar days past it, as the table and check say.
+    assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 2, 0, 0))) == (
+        "1 day overdue"
     )
+    assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 2, 23, 59, 59))) == (
+        "1 day overdue"
+    )
+    assert format_countdown(time_left(deadline, dt.datetime(2026, 12, 3, 3, 0))) == (
+        "2 days overdue"
+    )
+
+
+def test_one_overdue_figure_in_the_cards_the_table_and_check():
+    from aliret_tui.domain.clocks import describe_days_left
+    from aliret_tui.tui.widgets.orders_table import days_left_text
+
+    deadline = dt.date(2026, 11, 26)
+    now = dt.datetime(2026, 11, 29, 7, 12, 5)
+    days_left = (deadline - now.date()).days
+    assert format_countdown(time_left(deadline, now)) == "3 days overdue"  # the card
+    assert describe_days_left(days_left) == "3 days overdue"  # check
+    assert days_left_text(days_left) == "3d overdue"  # the table
 
 
 @pytest.mark.parametrize("width", [40, 78, 82, 118, 160])

@@ -56,7 +56,8 @@ def days_left_text(days_left: int | None) -> str:
         return ""
     if days_left == 0:
         return "today"
-    return f"{days_left}d" if days_left > 0 else f"{-days_left}d late"
+    # Overdue: calendar days past the deadline day, the figure check and the cards give.
+    return f"{days_left}d" if days_left > 0 else f"{-days_left}d overdue"
 
 
 def cell_text(row: OrderRow, key: str) -> str:
