@@ -123,7 +123,7 @@ def kept_after_dispute() -> Case:
 
 def test_a_correction_that_breaks_the_timeline_names_the_event():
     case = kept_after_dispute()
-    with pytest.raises(CorrectionRefused, match=r'event 2 \(Seller refused\).*before the last'):
+    with pytest.raises(CorrectionRefused, match=r"event 2 \(Seller refused\).*before the last"):
         correct_event(case.order, case.events, 1, {"on": "2026-11-12"}, today=TODAY)
 
 
