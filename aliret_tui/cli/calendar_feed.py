@@ -185,6 +185,10 @@ def _serve(args: argparse.Namespace, context: Context, settings: Settings) -> in
         return _build_for_request(args, context, settings, warned, lock)
 
     server = start_server(host, port, token, build, log)
+    # Ctrl-C and SIGTERM stop it even when started from a process that ignores or
+    # blocks them (both are inherited): "Press Ctrl-C to stop" must hold.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     previous = signal.signal(signal.SIGTERM, _stop)
     try:  # from before the address is printed: a Ctrl-C at any moment stops cleanly
         echo("Serving your deadlines calendar. Subscribe to this address in your calendar app:")
@@ -206,6 +210,7 @@ def _serve(args: argparse.Namespace, context: Context, settings: Settings) -> in
         echo("Stopped.", err=True)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_interrupt)
         server.server_close()
     return 0
 

@@ -193,3 +193,27 @@ def test_a_calendar_that_cannot_be_built_is_a_500_and_is_logged():
         server.server_close()
     assert (status, body) == (500, b"The calendar could not be built\n")
     assert logged[-1] == "aliret-tui: error: /data/aliret.db: cannot be read (disk I/O error)"
+
+
+def test_ctrl_c_stops_it_even_when_started_ignoring_and_blocking_ctrl_c(orders):
+    """A shell or job runner may start it with SIGINT ignored or blocked (inherited)."""
+
+    def deaf_to_ctrl_c() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+    process = subprocess.Popen(
+        [EXE, "--db", str(orders), "--today", TODAY, "ics", "--serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        preexec_fn=deaf_to_ctrl_c,
+    )  # fmt: skip
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("Press Ctrl-C"):
+            break
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and err.strip().endswith("Stopped.")
