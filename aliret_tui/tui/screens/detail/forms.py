@@ -197,7 +197,9 @@ class EventFormScreen(Dialog):
         self.order = order
         self.kind = kind
         self.correcting = correcting
-        self.values_needed = [name for name in FIELD_LABELS if name in EVENT_FIELDS.get(kind, ())]
+        accepted = EVENT_FIELDS.get(kind, ())
+        # Lines are asked for only on an order with more than one (added below).
+        self.values_needed = [name for name in FIELD_LABELS if name in accepted and name != "lines"]
         # A dispute about some lines of a multi-item order says which.
         self.lines = list(lines) if "lines" in EVENT_FIELDS.get(kind, ()) else []
         if len(self.lines) > 1:
