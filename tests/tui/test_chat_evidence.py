@@ -265,6 +265,32 @@ async def test_a_corrected_message_loses_escape_sequences_too(make_app, store, d
     assert not CONTROL.search(saved.text), repr(saved.text)
 
 
+async def test_a_correction_can_change_who_sent_it_and_when(make_app, store, db_path):
+    add(store, "A1", "Jacket", store="Nordic", delivered_on=days(-3))
+    store.add_messages("A1", [message("me", "2026-11-27 09:00", "We will refund you")])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, app, "3")
+        await pilot.press("e")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, MessageFormScreen)
+        assert form.query_one("#sender").value == "me"  # filled in as recorded
+        assert form.query_one("#sent_at").value == "2026-11-27 09:00"
+        form.query_one("#sender").value = "seller"  # it was the seller who wrote it
+        form.query_one("#sent_at").value = "2026-11-27 09:05"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert app.screen.query_one(ChatLog).messages[0].sender.value == "seller"  # shown
+    (saved,) = stored_messages(db_path)
+    assert (saved.sender.value, f"{saved.sent_at:%H:%M}", saved.text) == (
+        "seller", "09:05", "We will refund you"
+    )  # fmt: skip
+    assert saved.edited_at
+
+
 # -- chat: transcripts ------------------------------------------------------------------------
 
 

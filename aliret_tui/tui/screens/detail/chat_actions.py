@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.content import Content
 
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, long_text
+from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import ChatMessage, parse
 from aliret_tui.domain.transcript import parse_transcript
 from aliret_tui.tui.screens.detail.current_order import CurrentOrderScreen
@@ -87,22 +87,41 @@ class ChatActions(CurrentOrderScreen):
         order_id, message_id = self.order_id, message.id
 
         def written(values: dict[str, Any] | None) -> None:
-            if values is None or values["text"] == message.text:
+            if values is None:
                 return
             notes = TextNotes()
-            values["text"] = long_text("text", values["text"], required=True, notes=notes)
+            try:
+                corrected = parse(ChatMessage, values, notes=notes)
+            except FieldErrors as errors:
+                self.notify(
+                    str(errors.first), title="Message not corrected", severity="error",
+                    markup=False,
+                )  # fmt: skip
+                return
+            same = (corrected.text, corrected.sender, corrected.sent_at) == (
+                message.text, message.sender, message.sent_at
+            )  # fmt: skip
+            if same:
+                return
             self._report_notes(notes)
             self._confirm(
                 "Replace this message with your correction? The chat log is evidence; the "
                 "message will be marked as edited.",
                 "Replace",
                 lambda: self._write(
-                    lambda store: store.edit_message(order_id, message_id, values["text"]),
+                    lambda store: store.edit_message(
+                        order_id,
+                        message_id,
+                        corrected.text,
+                        sender=corrected.sender,
+                        sent_at=corrected.sent_at,
+                    ),
                     "Message corrected",
                 ),
             )
 
-        self.app.push_screen(MessageFormScreen(editing_text=message.text), written)
+        seller = self.record.order.store if self.record and self.record.order.store else "Seller"
+        self.app.push_screen(MessageFormScreen(editing=message, seller_name=seller), written)
 
     def action_delete_message(self) -> None:
         message = self.query_one(ChatLog).highlighted_message

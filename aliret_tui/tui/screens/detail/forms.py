@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from aliret_tui.domain.corrections import Correction
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, understood_date
-from aliret_tui.domain.models import Event, EventInput, Order, OrderLine, parse
+from aliret_tui.domain.models import ChatMessage, Event, EventInput, Order, OrderLine, parse
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
 from aliret_tui.errors import UserError
@@ -217,7 +217,7 @@ class EventFormScreen(Dialog):
                 )
             )
             for name in self.values_needed:
-                yield Label(FIELD_LABELS[name] + self._requirement(name))
+                yield Label(self._label(name) + self._requirement(name))
                 yield self._widget(name)
                 yield Static("", classes="field-error", id=f"error-{name}")
             day = self.correcting.on if self.correcting else self.aliret.time.today()
@@ -245,6 +245,12 @@ class EventFormScreen(Dialog):
             yield from self.buttons(
                 "Save correction (ctrl+s)" if self.correcting else "Record (ctrl+s)"
             )
+
+    def _label(self, name: str) -> str:
+        """The field's label, as this event asks it (mediation rules, it is not wanted)."""
+        if name == "outcome" and self.kind is EventKind.MEDIATION_WON:
+            return "The ruling"
+        return FIELD_LABELS[name]
 
     def _requirement(self, name: str) -> str:
         if name == "reason" or (name == "outcome" and self.kind is EventKind.MEDIATION_WON):
@@ -442,38 +448,41 @@ class MessageFormScreen(Dialog):
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
 
-    def __init__(self, editing_text: str | None = None, seller_name: str = "Seller"):
+    def __init__(self, editing: ChatMessage | None = None, seller_name: str = "Seller"):
         super().__init__()
-        self.editing_text = editing_text
+        self.editing = editing
         self.seller_name = seller_name
 
     def compose(self) -> ComposeResult:
-        heading = "Correct this message" if self.editing_text is not None else "Add a message"
+        heading = "Correct this message" if self.editing is not None else "Add a message"
+        sender = self.editing.sender if self.editing else Sender.ME
+        sent_at = self.editing.sent_at if self.editing else self.aliret.time.now()
         with Vertical(classes="dialog message-form"):
             yield Static(Content.from_markup("[b]$heading[/b]", heading=heading))
-            if self.editing_text is None:
-                yield Label("From")
-                yield Select(
-                    [
-                        ("Me", Sender.ME.value),
-                        (f"Seller ({self.seller_name})", Sender.SELLER.value),
-                        ("AliExpress", Sender.ALIEXPRESS.value),
-                    ],
-                    value=Sender.ME.value,
-                    allow_blank=False,
-                    id="sender",
-                    compact=True,
-                )
-                yield Label("Sent at")
-                now = self.aliret.time.now()
-                yield Input(
-                    f"{now:%Y-%m-%d %H:%M}",
-                    placeholder="YYYY-MM-DD HH:MM",
-                    id="sent_at",
-                    compact=True,
-                )
+            yield Label("From")
+            yield Select(
+                [
+                    ("Me", Sender.ME.value),
+                    (f"Seller ({self.seller_name})", Sender.SELLER.value),
+                    ("AliExpress", Sender.ALIEXPRESS.value),
+                ],
+                value=sender.value,
+                allow_blank=False,
+                id="sender",
+                compact=True,
+            )
+            yield Label("Sent at")
+            yield Input(
+                f"{sent_at:%Y-%m-%d %H:%M}",
+                placeholder="YYYY-MM-DD HH:MM",
+                id="sent_at",
+                compact=True,
+                select_on_focus=False,
+            )
             yield Label("Message")
-            yield TextArea(self.editing_text or "", id="text", tab_behavior="focus")
+            yield TextArea(
+                self.editing.text if self.editing else "", id="text", tab_behavior="focus"
+            )
             yield from self.buttons()
 
     def on_mount(self) -> None:
@@ -481,10 +490,11 @@ class MessageFormScreen(Dialog):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        values: dict[str, Any] = {"text": self.query_one("#text", TextArea).text}
-        if self.editing_text is None:
-            values["sender"] = self.query_one("#sender", Select).value
-            values["sent_at"] = self.query_one("#sent_at", Input).value
+        values: dict[str, Any] = {
+            "text": self.query_one("#text", TextArea).text,
+            "sender": self.query_one("#sender", Select).value,
+            "sent_at": self.query_one("#sent_at", Input).value,
+        }
         self.dismiss(values) if values["text"].strip() else self.show_status(
             "The message is empty."
         )
