@@ -95,6 +95,29 @@ class ChatAndEvidence(StoreBase):
             self._require_row("evidence", order_id, item_id)
             self.db["evidence"].update(item_id, {"note": cleaned})
 
+    def remove_evidence_item(self, order_id: str, item_id: int) -> None:
+        """Take an item off the checklist, with the records of its attached files (the
+        files themselves are not touched); the items after it move up."""
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            self.db.execute("DELETE FROM attachments WHERE evidence_id = ?", [item_id])
+            self.db.execute("DELETE FROM evidence WHERE id = ?", [item_id])
+            ids = [row[0] for row in self.db.execute(
+                "SELECT id FROM evidence WHERE order_id = ? ORDER BY position, id", [order_id]
+            )]  # fmt: skip
+            self.db.conn.executemany(
+                "UPDATE evidence SET position = ? WHERE id = ?",
+                [(position, row_id) for position, row_id in enumerate(ids)],
+            )
+
+    def detach_files(self, order_id: str, item_id: int) -> int:
+        """Forget the files attached to an item (not the files); how many there were."""
+        with self.transaction():
+            self._require_row("evidence", order_id, item_id)
+            return self.db.execute(
+                "DELETE FROM attachments WHERE evidence_id = ?", [item_id]
+            ).rowcount
+
     def attach_file(self, order_id: str, item_id: int, attachment: Attachment) -> None:
         with self.transaction():
             self._require_row("evidence", order_id, item_id)

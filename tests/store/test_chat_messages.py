@@ -50,3 +50,36 @@ def test_a_correction_can_change_the_sender_and_the_time(store, make_facts):
     )  # fmt: skip
     assert moved.edited_at == "2026-03-10T09:30:00"
     assert store.messages("1")[-1].id == first.id  # the log is in time order
+
+
+def test_an_evidence_item_is_removed_with_its_file_records_and_the_rest_move_up(
+    store, make_facts, event, tmp_path
+):
+    from aliret_tui.domain.models import Attachment
+
+    store.add_order(make_facts("1", delivered_on="2026-03-01"))
+    store.record_event("1", event("open_dispute", on="2026-03-02", reason="wrong_size"))
+    first, second, *rest = store.evidence("1")
+    photo = Attachment(path=str(tmp_path / "a.jpg"), size=3, sha256="0" * 64,
+                       attached_at="2026-03-10T09:00:00")  # fmt: skip
+    store.attach_file("1", first.id, photo)
+    store.remove_evidence_item("1", first.id)
+    left = store.evidence("1")
+    assert [item.label for item in left] == [second.label, *(item.label for item in rest)]
+    assert [item.position for item in left] == list(range(len(left)))
+    assert store.db.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
+
+
+def test_detaching_forgets_the_files_but_keeps_the_item(store, make_facts, event, tmp_path):
+    from aliret_tui.domain.models import Attachment
+
+    store.add_order(make_facts("1", delivered_on="2026-03-01"))
+    store.record_event("1", event("open_dispute", on="2026-03-02", reason="wrong_size"))
+    item = store.evidence("1")[0]
+    for name in ("a.jpg", "b.jpg"):
+        store.attach_file("1", item.id, Attachment(
+            path=str(tmp_path / name), size=3, sha256="0" * 64,
+            attached_at="2026-03-10T09:00:00"))  # fmt: skip
+    assert store.detach_files("1", item.id) == 2
+    assert store.evidence("1")[0].label == item.label
+    assert store.evidence("1")[0].attachments == ()

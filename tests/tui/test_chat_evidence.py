@@ -718,3 +718,33 @@ async def test_open_passes_the_path_as_one_argument_without_a_shell(
         await pilot.press("j", "o")
         await settle(pilot, app)
         assert len(calls) == 1
+
+
+async def test_files_are_detached_and_items_removed_after_asking(make_app, store, db_path, in_tmp):
+    dispute(store)
+    photo = in_tmp / "ruler.png"
+    photo.write_bytes(b"\x89PNG ruler on the sleeve")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_detail(pilot, app, "4")
+        await attach_by_keys(pilot, app, "ruler.png")
+        first_label = stored_evidence(db_path)[0].label
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Detach ruler.png" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert stored_evidence(db_path)[0].attachments == ()
+        assert photo.exists()  # the file itself stays
+        count = len(stored_evidence(db_path))
+        await pilot.press("x")
+        await settle(pilot, app)
+        assert f'Remove "{first_label}" from the checklist?' in " ".join(screen_text(app).split())
+        await pilot.press("n")  # not now: nothing removed
+        await settle(pilot, app)
+        assert len(stored_evidence(db_path)) == count
+        await pilot.press("x", "y")
+        await settle(pilot, app)
+        assert first_label not in [item.label for item in stored_evidence(db_path)]
+        assert len(stored_evidence(db_path)) == count - 1

@@ -45,6 +45,8 @@ ORDER_SCREEN_KEYS = (
     ("attach_file", "f", "(evidence) attach a file"),
     ("edit_note", "n", "(evidence) write a note on the item"),
     ("open_file", "o", "(evidence) open the attached file"),
+    ("remove_evidence", "x", "(evidence) remove the item from the checklist, after asking"),
+    ("detach_files", "d", "(evidence) detach the item's files (the files stay), after asking"),
     ("show_all", "v", "a folded note, or the whole timeline, in full"),
     ("help", "?", "this help"),
     ("quit", "q", "quit"),

@@ -30,6 +30,44 @@ class EvidenceActions(CurrentOrderScreen):
         order_id, item_id, done = self.order_id, item.id, not item.done
         self._write(lambda store: store.set_evidence_done(order_id, item_id, done), None)
 
+    def action_remove_evidence(self) -> None:
+        """Take the highlighted item off the checklist, after asking."""
+        item = self.query_one(EvidenceList).highlighted_item
+        if item is None or item.id is None:
+            return
+        order_id, item_id = self.order_id, item.id
+        files = len(item.attachments)
+        with_files = (
+            f" and the record of its {files} attached file{'s' if files != 1 else ''} (the "
+            "files themselves stay where they are)"
+            if files
+            else ""
+        )
+        self._confirm(
+            f'Remove "{item.label}" from the checklist{with_files}?',
+            "Remove",
+            lambda: self._write(
+                lambda store: store.remove_evidence_item(order_id, item_id), "Item removed"
+            ),
+            danger=True,
+        )
+
+    def action_detach_files(self) -> None:
+        """Forget the files attached to the highlighted item, after asking."""
+        item = self.query_one(EvidenceList).highlighted_item
+        if item is None or item.id is None or not item.attachments:
+            return
+        order_id, item_id = self.order_id, item.id
+        names = ", ".join(Path(attachment.path).name for attachment in item.attachments)
+        self._confirm(
+            f'Detach {names} from "{item.label}"? The files themselves stay where they are.',
+            "Detach",
+            lambda: self._write(
+                lambda store: store.detach_files(order_id, item_id), "Files detached"
+            ),
+            danger=True,
+        )
+
     def action_add_evidence(self) -> None:
         order_id = self.order_id  # the screen may show another order by the time it runs
 

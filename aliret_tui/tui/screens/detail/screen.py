@@ -66,6 +66,8 @@ TAB_ACTIONS = {
     "edit_message": "chat",
     "delete_message": "chat",
     "toggle_evidence": "evidence",
+    "remove_evidence": "evidence",
+    "detach_files": "evidence",
     "add_evidence": "evidence",
     "attach_file": "evidence",
     "edit_note": "evidence",
@@ -74,7 +76,10 @@ TAB_ACTIONS = {
 # After going back, the screen kept for the next order is cleared this much later
 # (after the dashboard's first frame, before a key is likely).
 CLEAR_AFTER_SECONDS = 0.05
-NEEDS_SELECTION = {"edit_message", "delete_message", "toggle_evidence", "attach_file", "edit_note"}
+NEEDS_SELECTION = {
+    "edit_message", "delete_message", "toggle_evidence", "attach_file", "edit_note",
+    "remove_evidence", "detach_files",
+}  # fmt: skip
 
 
 class DetailScreen(ChatActions, EvidenceActions):
@@ -99,6 +104,9 @@ class DetailScreen(ChatActions, EvidenceActions):
         Binding("f", "attach_file", "Attach file", id="attach_file"),
         Binding("n", "edit_note", "Note", id="edit_note"),
         Binding("o", "open_file", "Open file", id="open_file"),
+        # Rare and asked about first: in help (?) and the palette, not the footer.
+        Binding("x", "remove_evidence", "Remove item", show=False, id="remove_evidence"),
+        Binding("d", "detach_files", "Detach files", show=False, id="detach_files"),
         Binding("v", "show_all", "Show all", id="show_all"),
     ]
 
@@ -527,6 +535,9 @@ class DetailScreen(ChatActions, EvidenceActions):
             return True
         if not self.is_mounted or self.query_one(TabbedContent).active != tab:
             return False
+        if action == "detach_files":
+            item = self.query_one(EvidenceList).highlighted_item
+            return item is not None and bool(item.attachments)
         if action in NEEDS_SELECTION:
             if tab == "chat":
                 return self.query_one(ChatLog).highlighted_message is not None
