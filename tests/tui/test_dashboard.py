@@ -362,3 +362,25 @@ def test_the_first_frame_needs_neither_pydantic_nor_sqlite_utils(db_path, store)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+async def test_a_search_with_matches_only_under_another_filter_offers_them(make_app, store):
+    add(store, "1001", "USB cable", delivered_on=days(-2))
+    add(store, "1002", "Camera tripod", delivered_on=days(-40))
+    event(store, "1002", "keep", on=days(-35))  # closed: not under "active"
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"tripod")
+        await settle(pilot, app)
+        assert table_ids(app) == []
+        text = " ".join(screen_text(app).split())
+        assert "Nothing active matches “tripod”, but 1 order under “closed” does." in text
+        assert "Press enter to show them" in text
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen.order_filter.value == "closed"
+        assert table_ids(app) == ["1002"]
+        await pilot.press("slash", "ctrl+u", *"nothing like it")
+        await settle(pilot, app)
+        assert "Nothing matches “nothing like it”." in " ".join(screen_text(app).split())

@@ -303,6 +303,16 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if not self.rows:
             return NO_ORDERS_MESSAGE
         if self.search_query:
+            elsewhere = self._filter_with_matches()
+            if elsewhere is not None:
+                count = len(self.index.visible(elsewhere, self.search_query))
+                orders = f"{count} {'order' if count == 1 else 'orders'}"
+                return (
+                    f"Nothing {self.order_filter.value} matches “{self.search_query}”, "
+                    f"but {orders} under “{elsewhere.value}” {'does' if count == 1 else 'do'}.",
+                    "",
+                    f"Press enter to show them (the filter becomes “{elsewhere.value}”).",
+                )
             return (
                 f"Nothing matches “{self.search_query}”.",
                 "",
@@ -507,8 +517,23 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_query = event.value
 
+    def _filter_with_matches(self) -> Filter | None:
+        """When the search finds nothing under this filter: the first other filter,
+        in the order f cycles, under which it finds something (else None)."""
+        if not self.search_query or self.index.visible(self.order_filter, self.search_query):
+            return None
+        following = self.order_filter.next()
+        while following is not self.order_filter:
+            if self.index.visible(following, self.search_query):
+                return following
+            following = following.next()
+        return None
+
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
+        elsewhere = self._filter_with_matches()
+        if elsewhere is not None:  # offered on the empty table: the matches are there
+            self.order_filter = elsewhere
         search = self.query_one("#search", Input)
         if not search.value:
             search.remove_class("-shown")
