@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from support.tui import add, days, screen_text, settle
+from textual.widgets import Select
 
 from aliret_tui.domain.states import OrderState
 from aliret_tui.store.store import Store
@@ -241,3 +242,29 @@ async def test_an_event_that_closes_the_order_asks_first(make_app, store, db_pat
         await pilot.press("ctrl+s", "y")
         await settle(pilot, app)
     assert stored(db_path)[0].state.value == "kept"
+
+
+async def test_the_event_form_starts_where_input_is_needed_and_clears_errors(make_app, store):
+    add(store, "A1", "Wireless earbuds", delivered_on=days(-3))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_order(pilot, app)
+        await pilot.press("r", "o")  # open a dispute: the reason is needed first
+        await settle(pilot, app)
+        form = app.screen
+        assert form.focused is form.query_one("#reason")
+        await pilot.press("ctrl+s")  # no reason: refused at the field
+        await settle(pilot, app)
+        assert form.query_one("#error-reason").has_class("-shown")
+        await pilot.press("enter", "down", "enter")  # open the list, choose a reason
+        await settle(pilot, app)
+        assert form.query_one("#reason").value != Select.NULL
+        assert not form.query_one("#error-reason").has_class("-shown")  # the error went
+        await pilot.press("enter")  # on the chosen select: on to the next field
+        await settle(pilot, app)
+        assert form.focused is form.query_one("#outcome")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("r", "k")  # keep needs nothing typed: enter records it
+        await settle(pilot, app)
+        assert app.screen.focused is app.screen.query_one("#save")

@@ -184,7 +184,10 @@ class EventFormScreen(Dialog):
     With ``correcting``, the recorded event's values are filled in, and saving
     corrects it (dismissing with the ``Correction``)."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("enter", "next_field", "Next", show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -312,7 +315,9 @@ class EventFormScreen(Dialog):
         return None if value in ("", ()) else value
 
     def on_mount(self) -> None:
-        first = self.values_needed[0] if self.values_needed else "on"
+        # The first field that needs something typed; an event that needs nothing but
+        # its (filled-in) date starts on its button, so enter records it.
+        first = self.values_needed[0] if self.values_needed else "save"
         self.query_one(f"#{first}").focus()
 
     @on(Input.Changed, "#on")
@@ -320,6 +325,36 @@ class EventFormScreen(Dialog):
         """'Date  = 2026-11-17' while the field says '-3' or 'yesterday'."""
         day = understood_date(event.value, self.aliret.time.today())
         self.query_one("#label-on", Label).update(date_label("Date", day))
+        if day is not None:
+            self._clear_error("on")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _value_changed(self, event: Any) -> None:
+        """A field's error goes once it is changed to something (checked again on save)."""
+        widget = getattr(event, "control", None) or getattr(event, "selection_list", None)
+        name = getattr(widget, "id", None)
+        if name and name != "on" and getattr(widget, "value", True) not in ("", Select.NULL):
+            self._clear_error(name)
+
+    def _clear_error(self, name: str) -> None:
+        for error in self.query(f"#error-{name}"):
+            error.remove_class("-shown")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # only on a closed select that has a value
+            focused = self.focused
+            return (
+                isinstance(focused, Select)
+                and not focused.expanded
+                and focused.value is not Select.NULL
+            )
+        return True
+
+    def action_next_field(self) -> None:
+        """Enter on a chosen select moves on instead of opening it again."""
+        self.focus_next()
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {"kind": self.kind.value}
