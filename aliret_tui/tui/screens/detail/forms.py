@@ -315,9 +315,13 @@ class EventFormScreen(Dialog):
         return None if value in ("", ()) else value
 
     def on_mount(self) -> None:
-        # The first field that needs something typed; an event that needs nothing but
-        # its (filled-in) date starts on its button, so enter records it.
-        first = self.values_needed[0] if self.values_needed else "save"
+        # The first field that needs something typed. A delivery is its date; any
+        # other event that needs nothing but its (filled-in) date starts on its
+        # button, so enter records it.
+        if self.values_needed:
+            first = self.values_needed[0]
+        else:
+            first = "on" if self.kind is EventKind.DELIVERED else "save"
         self.query_one(f"#{first}").focus()
 
     @on(Input.Changed, "#on")
