@@ -196,7 +196,8 @@ def _samples() -> list[_Sample]:
             [
                 ("open_dispute", -45, {"reason": "wrong_item"}),
                 ("return_approved", -43, {}),
-                ("return_shipped", -41, {"tracking": "RR987654321ES", "carrier": "Correos"}),
+                # Typed with two digits swapped; corrected below (the record keeps it).
+                ("return_shipped", -41, {"tracking": "RR987654312ES", "carrier": "Correos"}),
                 ("return_delivered", -33, {}),
                 ("refunded", -30, {}),
             ],
@@ -402,6 +403,10 @@ _DATE_FIELDS = {
 }
 
 
+# A mistake corrected after the fact: (order, event number, corrected values).
+_CORRECTIONS = [("8175100000000022", 3, {"tracking": "RR987654321ES"})]
+
+
 def fill_demo(path: Path, time: TimeSource) -> None:
     """Create the sample orders (with their events and a chat log) in ``path``."""
     from aliret_tui.domain.models import ChatMessage, EventInput, OrderFacts, parse
@@ -422,6 +427,8 @@ def fill_demo(path: Path, time: TimeSource) -> None:
                 on = (today + dt.timedelta(days=offset)).isoformat()
                 request = parse(EventInput, {"kind": kind, "on": on, **extra})
                 store.record_event(values["order_id"], request)
+        for order_id, seq, changes in _CORRECTIONS:
+            store.correct_event(order_id, seq, changes)
         for order_id, offset, clock_time, sender, text in _CHAT:
             sent_at = f"{today + dt.timedelta(days=offset)} {clock_time}"
             message = parse(ChatMessage, {"sender": sender, "sent_at": sent_at, "text": text})
