@@ -25,20 +25,18 @@ from aliret_tui.cli.commands import (
     stored_order_id,
 )
 from aliret_tui.cli.output import echo, echo_json
-from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.corrections import RecordedCorrection
-from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import (
     MINUTE_FORMAT,
     Attachment,
     ChatMessage,
     EvidenceItem,
-    Order,
     OrderFacts,
     OrderRecord,
     parse,
 )
+from aliret_tui.domain.order_facts import fact_rows
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.timeline import timeline_text
 from aliret_tui.domain.vocabulary import Sender
@@ -143,63 +141,18 @@ def show_lines(
 def _fact_rows(
     record: OrderRecord, origins: Origins, policy: Policy, today: dt.date
 ) -> list[tuple[str, str]]:
-    """The Overview's facts (tui/screens/detail/panels.py), as plain text."""
+    """The order screen's facts (domain.order_facts), after the state; the lines are
+    listed apart, below."""
     order = record.order
     state = order.state_label(policy, today) + (" (archived)" if order.archived else "")
-    rows = [
-        ("State", state),
-        ("Price", f"{order.price} {order.currency}"),
-        ("Store", order.store or "—"),
-        ("Ordered", _day(order.ordered_on)),
-        ("Delivered", _delivered(order, origins)),
-    ]
-    if order.protection_ends:
-        origin = origin_of(origins, "protection_ends")
-        rows.append(("Protection ends", f"{order.protection_ends} ({origin})"))
-    window = order.window_days or policy.window_days_for(local_return=order.local_return)
-    source = "set for this order" if order.window_days else "default"
-    rows.append(("Window", f"{window} days ({source})"))
-    clock = order.clock(policy)
-    if clock is not None and clock.kind is ClockKind.INSPECTION:
-        rows.append(("Deadline from", deadline_rule(order, clock, policy, origins)))
-    flags = ((order.free_return, "Free Return"), (order.local_return, "Local Return"))
-    rows.append(("Ship to", " · ".join([order.country or "—", *(n for f, n in flags if f)])))
-    dispute = order.dispute
-    if dispute:
-        rows.append(("Dispute", f"{dispute.reason.label} · wants {dispute.outcome.label}"))
-        rows.append(("Opened", dispute.opened_on.isoformat()))
-        if dispute.escalated_on:
-            rows.append(("Escalated", dispute.escalated_on.isoformat()))
-        shipment = dispute.return_shipment
-        if shipment:
-            rows.append(("Return approved", shipment.approved_on.isoformat()))
-            if shipment.tracking:
-                carrier = shipment.carrier or "carrier not recorded"
-                rows.append(("Return tracking", f"{shipment.tracking} ({carrier})"))
-                rows.append(("Shipped", _day(shipment.shipped_on)))
-            if shipment.delivered_on:
-                rows.append(("Seller received", shipment.delivered_on.isoformat()))
-        refund = dispute.refund
-        if refund and refund.expected_amount is not None:
-            rows.append(("Agreed refund", f"{refund.expected_amount} {order.currency} (partial)"))
-        if refund and refund.amount is not None:
-            rows.append(("Refunded", f"{refund.amount} {order.currency} on {refund.refunded_on}"))
-    if order.note:
-        rows.append(("Note", order.note))
-    return rows
-
-
-def _day(day: Any) -> str:
-    return day.isoformat() if day else "—"
-
-
-def _delivered(order: Order, origins: Origins) -> str:
-    if order.delivered_on is None:
-        if order.delivery_unknown:
-            return "yes, date unknown: record the delivered event with its date"
-        return "—"
-    origin = origin_of(origins, "delivered_on")
-    return order.delivered_on.isoformat() + ("" if origin == "typed" else f" ({origin})")
+    facts = fact_rows(
+        record,
+        origins,
+        policy,
+        record_delivery="record the delivered event with its date",
+        with_lines=False,
+    )
+    return [("State", state), *facts]
 
 
 def _evidence_lines(items: tuple[EvidenceItem, ...]) -> list[str]:

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.corrections import RecordedCorrection
-from aliret_tui.domain.deadline_rule import deadline_rule, origin_of
 from aliret_tui.domain.evidence import Readiness
 from aliret_tui.domain.hints import Hint
 from aliret_tui.domain.models import OrderRecord
+from aliret_tui.domain.order_facts import fact_rows
 from aliret_tui.domain.timeline import correction_lines, timeline_lines
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.tui.screens.detail.forms import EVENT_KEYS
@@ -50,60 +49,12 @@ def clock_strip_content(order: Order, policy: Policy, now: dt.datetime) -> Conte
 
 def facts_content(record: OrderRecord, origins: Origins, policy: Policy) -> Content:
     """The Overview's box of facts: the order, its window, the dispute and refund."""
-    order = record.order
-    rows: list[tuple[str, str]] = [
-        ("Price", f"{order.price} {order.currency}"),
-        ("Store", order.store or "—"),
-        ("Ordered", day_text(order.ordered_on)),
-        ("Delivered", delivered_text(order, origins)),
-    ]
-    if order.protection_ends:
-        origin = origin_of(origins, "protection_ends")
-        rows.append(("Protection ends", f"{order.protection_ends} ({origin})"))
-    window = order.window_days or policy.window_days_for(local_return=order.local_return)
-    source = "set for this order" if order.window_days else "default"
-    rows.append(("Window", f"{window} days ({source})"))
-    clock = order.clock(policy)
-    if clock is not None and clock.kind is ClockKind.INSPECTION:
-        rows.append(("Deadline from", deadline_rule(order, clock, policy, origins)))
-    for line in record.lines:
-        rows.append(("Item" if len(record.lines) == 1 else f"Item {line.position}",
-                     line.describe(order.currency)))  # fmt: skip
-    flags = ((order.free_return, "Free Return"), (order.local_return, "Local Return"))
-    programmes = [name for flag, name in flags if flag]
-    rows.append(("Ship to", " · ".join([order.country or "—", *programmes])))
-    dispute = order.dispute
-    if dispute:
-        rows.append(("Dispute", f"{dispute.reason.label} · wants {dispute.outcome.label}"))
-        rows.append(("Opened", dispute.opened_on.isoformat()))
-        if dispute.escalated_on:
-            rows.append(("Escalated", dispute.escalated_on.isoformat()))
-        shipment = dispute.return_shipment
-        if shipment:
-            rows.append(("Return approved", shipment.approved_on.isoformat()))
-            if shipment.tracking:
-                carrier = shipment.carrier or "carrier not recorded"
-                rows.append(("Return tracking", f"{shipment.tracking} ({carrier})"))
-                rows.append(("Shipped", day_text(shipment.shipped_on)))
-            if shipment.delivered_on:
-                rows.append(("Seller received", shipment.delivered_on.isoformat()))
-        refund = dispute.refund
-        if refund and refund.expected_amount is not None:
-            rows.append(("Agreed refund", f"{refund.expected_amount} {order.currency} (partial)"))
-        if refund and refund.amount is not None:
-            shortfall = order.price - refund.amount
-            kind = f"partial: {shortfall} short" if order.is_partial_refund else "full"
-            rows.append(("Refunded", f"{refund.amount} {order.currency} on {refund.refunded_on}"))
-            rows.append(("Refund kind", kind))
-            rows.append(
-                (
-                    "Card statement",
-                    f"may take {policy.card_refund_business_days_min}–"
-                    f"{policy.card_refund_business_days_max} business days to show",
-                )
-            )
-    if order.note:
-        rows.append(("Note", "\n".join(folded(order.note))))
+    rows = fact_rows(
+        record, origins, policy, record_delivery="record 'delivered' with its date (r, d)"
+    )
+    # A long note is folded to its first lines here (v shows it whole).
+    rows = [(label, "\n".join(folded(value)) if label == "Note" else value)
+            for label, value in rows]  # fmt: skip
     width = max(len(label) for label, _ in rows)
     new_line = "\n" + " " * (width + 2)  # a value's further lines (the note's) line up
     lines = [Content.from_markup("[b]Order[/b]")]
@@ -116,15 +67,6 @@ def facts_content(record: OrderRecord, origins: Origins, policy: Policy) -> Cont
         for label, value in rows
     ]
     return Content("\n").join(lines)
-
-
-def delivered_text(order: Order, origins: Origins) -> str:
-    if order.delivered_on is None:
-        if order.delivery_unknown:
-            return "yes, date unknown: record 'delivered' with its date (r, d)"
-        return "—"
-    origin = origin_of(origins, "delivered_on")
-    return order.delivered_on.isoformat() + ("" if origin == "typed" else f" ({origin})")
 
 
 def next_step_content(allowed: list[EventKind]) -> Content:
@@ -163,10 +105,6 @@ def timeline_content(
         lines += [Content.from_markup("[dim]$line[/]", line=line)
                   for line in correction_lines(corrections)]  # fmt: skip
     return Content("\n").join(lines)
-
-
-def day_text(day: dt.date | None) -> str:
-    return day.isoformat() if day else "—"
 
 
 def readiness_content(ready: Readiness) -> Content:
