@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from make_data import database  # noqa: E402
-from results import RESULTS, machine, pair_ratio, replace_section  # noqa: E402
+from results import RESULTS, machine, pair_ratio, replace_section, run_process  # noqa: E402
 
 DATA = HERE / "data"
 PYTHON = sys.executable
@@ -75,17 +75,7 @@ class Series:
 
 def run(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one process; it must succeed."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=ENV, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    assert process.stderr is not None
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    errors = process.stderr.read().decode("utf-8", "replace")
-    process.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0 or errors:
-        raise RuntimeError(f"{' '.join(command[:8])}… failed:\n{errors[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return run_process(command, ENV, any_stderr_fails=True)
 
 
 def ics(database: Path, old_tree: Path | None = None) -> list[str]:

@@ -8,6 +8,8 @@ import os
 import platform
 import re
 import statistics
+import subprocess
+import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -43,3 +45,21 @@ def replace_section(heading: str, body: str) -> None:
         rest = text[end:]
         text = text[: start.start()] + section + ("\n" + rest if rest else "")
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def run_process(
+    command: list[str], env: dict[str, str], *, any_stderr_fails: bool = False
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB, the child's own ``ru_maxrss``) of one whole
+    process; it must succeed (and, with ``any_stderr_fails``, print no error)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stderr is not None
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    errors = process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0 or (any_stderr_fails and errors):
+        raise RuntimeError(f"{' '.join(command[:8])}… failed:\n{errors[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
