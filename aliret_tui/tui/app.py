@@ -133,11 +133,17 @@ class AliretApp(App[int]):
             self.push_screen(HelpScreen(keys) if keys else HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        from aliret_tui.tui.key_names import key_named
+
+        for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:  # Textual's, with our key (q)
+                command = command._replace(help=f"{command.help} ({key_named(self, 'quit', self)})")
+            yield command
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
-        yield SystemCommand("Help", "Keys, states and colours", self.action_help)
+        help_key = key_named(self, "help", self)
+        yield SystemCommand("Help", f"Keys, states and colours ({help_key})", self.action_help)
 
     # -- errors from workers -----------------------------------------------------
 

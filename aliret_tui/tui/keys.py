@@ -7,9 +7,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from textual.app import App
-from textual.binding import Binding
 
-from aliret_tui.runtime.keymap import BoundKey, KeyTable
+from aliret_tui.runtime.keymap import KeyTable
+from aliret_tui.tui.key_names import bound_keys
+
+__all__ = ["bound_keys", "key_table", "screens"]
 
 
 def key_table() -> KeyTable:
@@ -60,15 +62,3 @@ def _screen_classes(module: ModuleType) -> list[type]:
         and issubclass(value, Screen)
         and value.__module__ == module.__name__
     ]
-
-
-def bound_keys(owner: type) -> list[BoundKey]:
-    """One entry per key, as Textual merges them: a class's binding replaces its
-    base class's on the same key."""
-    by_key: dict[str, BoundKey] = {}
-    for cls in reversed(owner.__mro__):
-        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
-            by_key[binding.key] = BoundKey(
-                binding.key, owner.__name__, binding.action, binding.id, binding.description
-            )
-    return list(by_key.values())

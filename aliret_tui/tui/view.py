@@ -5,6 +5,7 @@ the countdown cards and the summary line."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -210,10 +211,13 @@ class Column:
     weight: int = 0  # share of the spare width; 0 keeps min_width
     align_right: bool = False
     cut_left: bool = False  # keep the end when too long (order numbers differ at the end)
+    sort_name: str = ""  # the sort, as the orders' title names it ("by delivery date")
+    sorts_as: str | None = None  # another column whose order this one gives exactly
 
-
-def _deadline_key(row: OrderRow) -> tuple[bool, dt.date]:
-    return (row.deadline is None, row.deadline or dt.date.max)
+    @property
+    def sorts_by(self) -> str:
+        """The sort a click on this column's header asks for."""
+        return self.sorts_as or self.key
 
 
 def urgency_key(row: OrderRow) -> tuple[Any, ...]:
@@ -222,23 +226,64 @@ def urgency_key(row: OrderRow) -> tuple[Any, ...]:
     return (row.urgency, deadline is None, deadline or dt.date.max, row.order_id)
 
 
+def has_countdown(row: OrderRow) -> bool:
+    """A running clock on a live order: the rows that sorting by urgency ranks.
+    The others (no deadline, closed) stay last whichever way it goes."""
+    return row.urgency <= Urgency.LATER
+
+
+def _price_key(row: OrderRow) -> tuple[str, float]:
+    """Amounts in different currencies do not compare: grouped by currency, then by
+    amount. A price has at most a few decimals: as a float it sorts as the Decimal
+    does, quicker."""
+    return (row.currency, float(row.price))
+
+
+def _deadline_key(row: OrderRow) -> dt.date | None:
+    return row.deadline
+
+
+# Days left is the deadline minus today, for every row alike: the Left column gives
+# the Deadline column's order exactly (and so does the time left to the second, as
+# every clock runs to the end of its deadline day). One sort, named "deadline".
 COLUMNS: tuple[Column, ...] = (
-    Column("order_id", "Order", lambda r: r.order_id, 10, 1, cut_left=True),
-    Column("title", "Title", lambda r: r.title.casefold(), 15, 6),
-    Column("store", "Store", lambda r: r.store.casefold(), 8, 2),
-    # A price has at most a few decimals: as a float it sorts as the Decimal does, quicker.
-    Column("price", "Price", lambda r: (float(r.price), r.currency), 10, 0, align_right=True),
-    Column("delivered", "Delivered", lambda r: r.delivered_on, 10),
-    Column("state", "State", lambda r: r.state_label, 15, 3),
-    Column("deadline", "Deadline", lambda r: r.deadline, 10),
-    Column("days_left", "Left", lambda r: r.days_left, 10, 0, True),
-)
+    Column("order_id", "Order", lambda r: r.order_id, 10, 1, cut_left=True,
+           sort_name="order number"),
+    Column("title", "Title", lambda r: r.title.casefold(), 15, 6, sort_name="title"),
+    Column("store", "Store", lambda r: r.store.casefold(), 8, 2, sort_name="store"),
+    Column("price", "Price", _price_key, 10, 0, align_right=True, sort_name="price"),
+    Column("delivered", "Delivered", lambda r: r.delivered_on, 10, sort_name="delivery date"),
+    Column("state", "State", lambda r: r.state_label, 15, 3, sort_name="state"),
+    Column("deadline", "Deadline", _deadline_key, 10, sort_name="deadline"),
+    Column("days_left", "Left", _deadline_key, 10, 0, True, sorts_as="deadline"),
+)  # fmt: skip
 URGENCY_SORT = "urgency"
-SORT_KEYS = (URGENCY_SORT, *(column.key for column in COLUMNS))
+# The sorts s cycles through, in order: urgency, then each column's own sort.
+SORT_KEYS = (URGENCY_SORT, *(column.key for column in COLUMNS if column.sorts_as is None))
 
 
 def column_of(sort_by: str) -> Column:
     return next(column for column in COLUMNS if column.key == sort_by)
+
+
+def sort_of(sort_by: str) -> str:
+    """The sort ``sort_by`` names: a column's key, or ``urgency``; "days_left" is
+    the deadline's sort."""
+    return sort_by if sort_by == URGENCY_SORT else column_of(sort_by).sorts_by
+
+
+def next_sort(sort_by: str) -> str:
+    """The sort s moves on to from ``sort_by``."""
+    position = SORT_KEYS.index(sort_of(sort_by))
+    return SORT_KEYS[(position + 1) % len(SORT_KEYS)]
+
+
+def sort_description(sort_by: str, descending: bool) -> str:
+    """The sort in words, for the orders' title: "most urgent first", "by price ▲"
+    (the arrow the sorted column's header shows)."""
+    if sort_of(sort_by) == URGENCY_SORT:
+        return "least urgent first" if descending else "most urgent first"
+    return f"by {column_of(sort_of(sort_by)).sort_name} {'▼' if descending else '▲'}"
 
 
 def visible_rows(
@@ -250,15 +295,20 @@ def visible_rows(
 ) -> list[OrderRow]:
     """The rows a filter, a search and a sort show, worked out from scratch (what
     ``RowIndex`` gives quicker). Sorted by a column, ties stay most urgent first,
-    and rows without a value (not delivered, no deadline) go last both ways."""
+    and rows without a value (not delivered, no deadline) go last both ways; so do
+    the rows without a countdown when sorted by urgency."""
     words = query.casefold().split()
     picked = [
         row
         for row in rows
         if matches_filter(row, chosen) and (not words or matches_search(row, words))
     ]
-    picked.sort(key=urgency_key, reverse=descending and sort_by == URGENCY_SORT)
+    picked.sort(key=urgency_key)
+    sort_by = sort_of(sort_by)
     if sort_by == URGENCY_SORT:
+        if descending:  # least urgent first; no deadline, or closed, still last
+            ranked = [row for row in picked if has_countdown(row)]
+            return ranked[::-1] + picked[len(ranked) :]
         return picked
     column = column_of(sort_by)
     valued = [row for row in picked if column.sort_key(row) is not None]
@@ -330,7 +380,9 @@ class RowIndex:
     says what it gives. A sort asked for before it is ready is made then, once.
 
     A descending sort is the ascending one reversed run by run (rows that tie keep
-    their urgency order; rows without a value stay last), never sorted again.
+    their urgency order; rows without a value stay last, and so do the rows without
+    a countdown by urgency), never sorted again. The Left column shares the
+    Deadline column's lists.
     Both threads may fill the caches: a list is stored whole, by one assignment."""
 
     def __init__(self, rows: Iterable[OrderRow], stop: Callable[[], bool] = lambda: False):
@@ -379,7 +431,7 @@ class RowIndex:
             self._membership(chosen)
         self._step()
         self._texts()
-        for column in COLUMNS:
+        for column in COLUMNS:  # a column that sorts as another shares its list
             self._step()
             self._every_row_sorted(column.key, False)
 
@@ -390,6 +442,7 @@ class RowIndex:
         sort_by: str = URGENCY_SORT,
         descending: bool = False,
     ) -> RowsView:
+        sort_by = sort_of(sort_by)
         order = self._ordered(chosen, sort_by, descending)
         words = query.casefold().split()
         if words:
@@ -460,14 +513,24 @@ class RowIndex:
         found = self._every_row.get((sort_by, descending))
         if found is not None:
             return found
-        if sort_by == URGENCY_SORT:  # no two rows tie on urgency_key: reversed is sorted
-            found = self._by_urgency[::-1]
+        if sort_of(sort_by) != sort_by:  # the Left column: the deadline's list, shared
+            found = self._every_row_sorted(sort_of(sort_by), descending)
+        elif sort_by == URGENCY_SORT:
+            found = self._least_urgent_first()
         elif descending:
             found = self._reversed_by_runs(sort_by)
         else:
             found = self._sorted_by_column(sort_by)
         self._every_row[(sort_by, descending)] = found
         return found
+
+    def _least_urgent_first(self) -> list[int]:
+        """The rows with a countdown in reverse (no two rows tie on ``urgency_key``:
+        reversed is sorted), then the others as they were: no deadline stays last."""
+        by_urgency, rows = self._by_urgency, self.rows
+        # Urgency sorts first: the rows with a countdown come before all the others.
+        ranked = bisect_left(by_urgency, True, key=lambda i: not has_countdown(rows[i]))
+        return by_urgency[:ranked][::-1] + by_urgency[ranked:]
 
     def _sorted_by_column(self, sort_by: str) -> list[int]:
         """Every row by the column's value, ties most urgent first, rows without a

@@ -22,8 +22,11 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.key_names import key_named, with_key
 from aliret_tui.tui.memory import collect_young, tidy_memory
 from aliret_tui.tui.view import (
+    COLUMNS,
+    SORT_KEYS,
     URGENCY_SORT,
     Filter,
     OrderRow,
@@ -31,7 +34,11 @@ from aliret_tui.tui.view import (
     Stopped,
     Summary,
     build_rows,
+    column_of,
     countdown_rows,
+    next_sort,
+    sort_description,
+    sort_of,
     summarise,
 )
 from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
@@ -51,15 +58,24 @@ LOAD_CHUNK = 2000  # orders read per call: the store is held a few ms at a time
 TIDY_AFTER_SECONDS = 0.5  # a quiet moment after loading, or after coming back
 BACKUP_FAILED = ("⚠ daily backup failed", "bold $text-error")  # first on the summary line
 
+# The keys are filled in as bound now (remapped in config.toml or not).
 NO_ORDERS_MESSAGE = (
     "No orders yet.",
     "",
-    "Press p to paste an order page you copied from AliExpress,",
-    "i to import a file (exporters' CSV or JSON, emails, your data export),",
-    "or a to type one in.",
+    "Press {paste} to paste an order page you copied from AliExpress,",
+    "{import_file} to import a file (exporters' CSV or JSON, emails, your data export),",
+    "or {add} to type one in.",
     "",
     "From the shell: aliret-tui import FILE… (the README lists the formats)",
 )
+
+# What each filter shows, in the palette: (command, what it shows).
+FILTER_COMMANDS = {
+    Filter.ACTIVE: ("Show active orders", "Orders where something may still happen"),
+    Filter.DISPUTES: ("Show open disputes", "Orders with a dispute under way"),
+    Filter.CLOSED: ("Show closed orders", "Closed, archived, or the window passed unused"),
+    Filter.ALL: ("Show all orders", "Every order, archived ones too"),
+}
 
 
 @dataclass
@@ -301,7 +317,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if not self.loaded:
             return ("Loading the other orders…",)
         if not self.rows:
-            return NO_ORDERS_MESSAGE
+            keys = {action: self._key(action) for action in ("paste", "import_file", "add")}
+            return tuple(line.format_map(keys) for line in NO_ORDERS_MESSAGE)
         if self.search_query:
             elsewhere = self._filter_with_matches()
             if elsewhere is not None:
@@ -318,12 +335,18 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 "",
                 "Press esc in the search box to clear it.",
             )
-        return (f"No {self.order_filter.value} orders.", "", "Press f to change the filter.")
+        return (
+            f"No {self.order_filter.value} orders.",
+            "",
+            f"Press {self._key('filter')} to change the filter.",
+        )
 
     def _update_orders_title(self, shown: int) -> None:
+        """ "Orders · active · by deadline ▲": the filter and the sort, always in sight
+        (the sorted column's header carries the same arrow)."""
         pane = self.query_one("#orders-pane")
-        sort = "urgency" if self.sort_by == URGENCY_SORT else self.sort_by.replace("_", " ")
-        pane.border_title = f"Orders · {self.order_filter.value} · by {sort}"
+        sort = sort_description(self.sort_by, self.descending)
+        pane.border_title = f"Orders · {self.order_filter.value} · {sort}"
         pane.border_subtitle = f"{shown} of {len(self.rows)}" if self.loaded else ""
 
     def _tick(self, now: dt.datetime) -> None:
@@ -340,7 +363,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(OrdersTable.SortRequested)
     def _sort(self, message: OrdersTable.SortRequested) -> None:
-        self.sort_by, self.descending = message.key, message.descending
+        self.sort_by, self.descending = sort_of(message.key), message.descending
         self.refresh_view()
 
     # -- which order is meant ------------------------------------------------------
@@ -547,50 +570,90 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- command palette ---------------------------------------------------------
 
+    def _key(self, binding_id: str) -> str:
+        """The key that runs ``binding_id`` on this screen now (remapped or not)."""
+        return key_named(self.app, binding_id, *self._key_owners())
+
+    def _key_owners(self) -> tuple[object, ...]:
+        """What binds keys on this screen: itself, the table (and the lists), the app."""
+        return (self, OrdersTable, self.app)
+
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Add order", "Add an order with the form (a)", self.action_add)
+        """Every action by name; each help names the key that does it now."""
+
+        def command(title: str, does: str, binding_id: str, callback: Any) -> SystemCommand:
+            described = with_key(self.app, does, binding_id, *self._key_owners())
+            return SystemCommand(title, described, callback)
+
+        yield command("Add order", "Add an order with the form", "add", self.action_add)
         if self.current_row() is not None:
-            yield SystemCommand("Edit order", "Edit the highlighted order (e)", self.action_edit)
-            yield SystemCommand(
-                "Open order", "Timeline, chat and evidence (enter)", self._open_current
-            )
-            yield SystemCommand(
+            yield command("Edit order", "Edit the highlighted order", "edit", self.action_edit)
+            yield command("Open order", "Timeline, chat and evidence", "open", self._open_current)
+            yield command(
                 "Archive or delete order",
-                "Hide or remove the highlighted order (x)",
+                "Hide or remove the highlighted order",
+                "archive",
                 self.action_archive,
             )
-        yield SystemCommand(
-            "Import orders from a file", "Exports, saved pages, emails (i)", self.action_import_file
+        yield command(
+            "Import orders from a file",
+            "Exports, saved pages, emails",
+            "import_file",
+            self.action_import_file,
         )
-        yield SystemCommand(
-            "Statistics", "Money recovered, dispute outcomes, refund delays (g)",
+        yield command(
+            "Statistics",
+            "Money recovered, dispute outcomes, refund delays",
+            "statistics",
             self.action_statistics,
-        )  # fmt: skip
-        yield SystemCommand(
-            "Paste an order page or email", "Copied text from AliExpress (p)", self.action_paste
         )
-        yield SystemCommand("Search", "Search order number, title, store (/)", self.action_search)
-        for chosen in Filter:
+        yield command(
+            "Paste an order page or email",
+            "Copied text from AliExpress",
+            "paste",
+            self.action_paste,
+        )
+        yield command("Search", "Search order number, title, store", "search", self.action_search)
+        cycles = self._key("filter")
+        for chosen, (title, shows) in FILTER_COMMANDS.items():
             yield SystemCommand(
-                f"Show {chosen.value} orders",
-                f"Filter the table to {chosen.value} orders (f cycles)",
-                lambda chosen=chosen: self.set_filter(chosen),
+                title, f"{shows} ({cycles} cycles the filters)", partial(self.set_filter, chosen)
             )
-        yield SystemCommand(
-            "Sort by next column",
-            "Cycle the sort column (s)",
-            self.query_one(OrdersTable).action_cycle_sort,
+        table = self.query_one(OrdersTable)
+        following = _sort_name(next_sort(self.sort_by))
+        yield command(
+            "Sort by the next column", f"Next: {following}", "sort", table.action_cycle_sort
         )
-        yield SystemCommand(
-            "Reverse sort",
-            "Reverse the sort order (S)",
-            self.query_one(OrdersTable).action_reverse_sort,
-        )
+        now = sort_description(self.sort_by, self.descending)
+        yield command("Reverse the sort", f"Now {now}", "reverse_sort", table.action_reverse_sort)
+        for sort_by in SORT_KEYS:  # found by typing "sort": not listed before that
+            yield SystemCommand(
+                f"Sort {_sort_name(sort_by)}", _sort_command_help(sort_by),
+                partial(self._sort_by, sort_by), discover=False,
+            )  # fmt: skip
+
+    def _sort_by(self, sort_by: str) -> None:
+        self.sort_by, self.descending = sort_by, False
+        self.refresh_view()
 
     def _open_current(self) -> None:
         row = self.current_row()
         if row is not None:
             self.open_order(row.order_id)
+
+
+def _sort_name(sort_by: str) -> str:
+    """A sort as the palette names it: "by price", "by urgency"."""
+    return f"by {'urgency' if sort_by == URGENCY_SORT else column_of(sort_by).sort_name}"
+
+
+def _sort_command_help(sort_by: str) -> str:
+    if sort_by == URGENCY_SORT:
+        return "Most urgent first, as the table opens"
+    headers = " or ".join(
+        column.title for column in COLUMNS if column.sorts_by == sort_by
+    )  # Deadline or Left: one sort
+    return f"Like a click on the {headers} header (a second click reverses)"
 
 
 def _rows_after(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,7 +11,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-# (binding id, default keys, what it does): remapped keys in config.toml show here.
+from aliret_tui.tui.key_names import key_named
+
+# (binding id, default keys, what it does): remapped keys in config.toml show here,
+# in the keys and in the text ("{reverse_sort=S}": the key of reverse_sort, S unless
+# remapped).
 DASHBOARD_KEYS = (
     ("add", "a", "add an order"),
     ("edit", "e", "edit the highlighted order"),
@@ -20,8 +26,12 @@ DASHBOARD_KEYS = (
     ("statistics", "g", "statistics: money recovered, outcomes, refund delays, stores"),
     ("search", "/", "search order number, title and store"),
     ("filter", "f", "cycle the filter: active, disputes, closed, all"),
-    ("sort", "s", "sort by the next column (S reverses)"),
-    ("down", "j ↓", "move down (k ↑ up; pgup pgdn home end jump)"),
+    ("sort", "s", "sort by the next column ({reverse_sort=S} reverses)"),
+    (
+        "down",
+        "j ↓",
+        "move down ({up=k ↑} up; {page_up=pgup} {page_down=pgdn} {first=home} {last=end} jump)",
+    ),
     (None, "tab", "switch between the countdowns and the table"),
     (None, "ctrl+p", "command palette: every action by name, themes"),
     ("help", "?", "this help"),
@@ -53,6 +63,9 @@ ORDER_SCREEN_KEYS = (
 )
 
 
+_KEY_IN_TEXT = re.compile(r"\{(\w+)=([^}]+)\}")
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen it was opened from (``keys``), the colours, and where
     the data lives."""
@@ -82,9 +95,15 @@ class HelpScreen(ModalScreen[None]):
 
     def _keys(self) -> Content:
         keymap = self.app.settings.keys  # type: ignore[attr-defined]  # from config.toml
+
+        def key_of(binding_id: str | None, default: str) -> str:
+            remapped = binding_id is not None and binding_id in keymap
+            return key_named(self.app, binding_id) if remapped else default  # type: ignore[arg-type]
+
         lines = [Content.from_markup("[b]Keys[/b]")]
         for binding_id, default, what in self.keys:
-            key = keymap.get(binding_id, default) if binding_id else default
+            key = key_of(binding_id, default)
+            what = _KEY_IN_TEXT.sub(lambda found: key_of(found[1], found[2]), what)
             lines.append(
                 Content.from_markup("  [b $accent]$key[/]  $what", key=key.ljust(8), what=what)
             )

@@ -14,7 +14,16 @@ from textual.strip import Strip
 
 from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.contrast import readable
-from aliret_tui.tui.view import COLUMNS, URGENCY_SORT, Column, OrderRow, RowsView, Urgency
+from aliret_tui.tui.view import (
+    COLUMNS,
+    URGENCY_SORT,
+    Column,
+    OrderRow,
+    RowsView,
+    Urgency,
+    next_sort,
+    sort_of,
+)
 from aliret_tui.tui.widgets.virtual_list import VirtualList
 
 # Which columns give way first when the terminal is narrow (lowest first).
@@ -31,24 +40,36 @@ _KEEP_PRIORITY = {
 _GAP = 1
 
 
-@lru_cache(maxsize=16)
-def fit_columns(width: int) -> list[tuple[Column, int]]:
-    """Pick the columns that fit in ``width`` and share out the spare room."""
+@lru_cache(maxsize=64)
+def fit_columns(width: int, sort_by: str = URGENCY_SORT) -> list[tuple[Column, int]]:
+    """Pick the columns that fit in ``width`` and share out the spare room. The
+    column the rows are sorted by never gives way (another one does), and is wide
+    enough for its title and arrow: the order on screen can always be read.
+    Deadline and Left sort alike: one of them stays."""
+    sort_by = sort_of(sort_by)
+    minimum = {
+        column.key: max(column.min_width, len(column.title) + len(" ▲"))
+        if column.sorts_by == sort_by
+        else column.min_width
+        for column in COLUMNS
+    }
     chosen = list(COLUMNS)
-    while len(chosen) > 1 and _needed(chosen) > width:
-        chosen.remove(min(chosen, key=lambda column: _KEEP_PRIORITY[column.key]))
-    spare = max(width - _needed(chosen), 0)
+    while len(chosen) > 1 and _needed(chosen, minimum) > width:
+        sorting = [column for column in chosen if column.sorts_by == sort_by]
+        may_go = [column for column in chosen if column not in sorting or len(sorting) > 1]
+        chosen.remove(min(may_go, key=lambda column: _KEEP_PRIORITY[column.key]))
+    spare = max(width - _needed(chosen, minimum), 0)
     total_weight = sum(column.weight for column in chosen) or 1
-    widths = [column.min_width + spare * column.weight // total_weight for column in chosen]
+    widths = [minimum[column.key] + spare * column.weight // total_weight for column in chosen]
     leftover = width - sum(widths) - _GAP * (len(chosen) - 1)
     if leftover > 0:
-        title_index = next(i for i, c in enumerate(chosen) if c.key == "title")
-        widths[title_index] += leftover
+        keys = [column.key for column in chosen]
+        widths[keys.index("title") if "title" in keys else -1] += leftover
     return list(zip(chosen, widths, strict=True))
 
 
-def _needed(columns: list[Column]) -> int:
-    return sum(column.min_width for column in columns) + _GAP * (len(columns) - 1)
+def _needed(columns: list[Column], minimum: dict[str, int]) -> int:
+    return sum(minimum[column.key] for column in columns) + _GAP * (len(columns) - 1)
 
 
 def days_left_text(days_left: int | None) -> str:
@@ -173,19 +194,17 @@ class OrdersTable(VirtualList):
         self.refresh()
 
     def action_cycle_sort(self) -> None:
-        keys = [URGENCY_SORT, *(column.key for column in COLUMNS)]
-        following = keys[(keys.index(self.sort_by) + 1) % len(keys)]
-        self.post_message(self.SortRequested(self, following, False))
+        self.post_message(self.SortRequested(self, next_sort(self.sort_by), False))
 
     def action_reverse_sort(self) -> None:
         self.post_message(self.SortRequested(self, self.sort_by, not self.descending))
 
     def on_header_click(self, x: int) -> None:
         position = 0
-        for column, width in fit_columns(self.size.width):
+        for column, width in fit_columns(self.size.width, self.sort_by):
             if position <= x < position + width + 1:
-                descending = self.sort_by == column.key and not self.descending
-                self.post_message(self.SortRequested(self, column.key, descending))
+                descending = self.sort_by == column.sorts_by and not self.descending
+                self.post_message(self.SortRequested(self, column.sorts_by, descending))
                 return
             position += width + 1
 
@@ -195,11 +214,17 @@ class OrdersTable(VirtualList):
         header = Text()
         normal = self.get_component_rich_style("orders-table--header")
         sorted_style = self.get_component_rich_style("orders-table--header-sorted")
-        for position, (column, column_width) in enumerate(fit_columns(width)):
+        sort_by = sort_of(self.sort_by)
+        for position, (column, column_width) in enumerate(fit_columns(width, sort_by)):
             if position:
                 header.append(" " * _GAP, normal)
-            is_sorted = column.key == self.sort_by
-            title = column.title + ((" ▼" if self.descending else " ▲") if is_sorted else "")
+            is_sorted = column.sorts_by == sort_by
+            if is_sorted:  # the arrow stays when the title is cut: "Deliver… ▲"
+                arrow = " ▼" if self.descending else " ▲"
+                title = _fit(column.title, column_width - len(arrow), False, cut_left=False)
+                title = title.plain.rstrip() + arrow
+            else:
+                title = column.title
             cell = _fit(title, column_width, column.align_right, cut_left=False)
             cell.stylize(sorted_style if is_sorted else normal)
             header.append_text(cell)
@@ -212,7 +237,7 @@ class OrdersTable(VirtualList):
             base = base + self.get_component_rich_style("orders-table--closed")
         urgency = self._urgency_style(row.urgency)
         text = Text(style=base)
-        for position, (column, column_width) in enumerate(fit_columns(width)):
+        for position, (column, column_width) in enumerate(fit_columns(width, self.sort_by)):
             if position:
                 text.append(" " * _GAP)
             cell = _fit(
