@@ -161,7 +161,7 @@ def running_clock(
     if state is OrderState.AWAITING_SELLER and dispute_opened_on:
         return _counting(ClockKind.SELLER_RESPONSE, dispute_opened_on, policy.seller_response_days)
     if state is OrderState.SELLER_REFUSED and dispute_opened_on:
-        deadline = dispute_opened_on + dt.timedelta(days=policy.escalation_deadline_days)
+        deadline = policy.escalation_deadline(dispute_opened_on)
         return Clock(ClockKind.ESCALATE, deadline, dispute_opened_on)
     if state is OrderState.RETURN_APPROVED and clock_since:
         return _counting(ClockKind.SHIP_BACK, clock_since, policy.ship_back_days)

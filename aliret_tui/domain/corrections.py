@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from aliret_tui.domain.fields import FieldError, FieldErrors
 from aliret_tui.domain.models import Event, EventInput, Order, parse
+from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
 from aliret_tui.domain.replay import ReplayRefused, replay_log
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.errors import UserError
@@ -68,10 +69,12 @@ def correct_event(
     changes: Mapping[str, object],
     *,
     today: dt.date,
+    policy: Policy = DEFAULT_POLICY,
 ) -> Correction:
     """The order with event ``seq``'s values changed (typed text is read as the
     event form reads it: dates as today, yesterday, -3; amounts in the order's
-    currency)."""
+    currency). A correction may not move an escalation before the day ``policy``
+    opens it."""
     unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
     if unknown:
         raise FieldError(unknown[0], "cannot be corrected; " + _correctable_hint())
@@ -97,6 +100,7 @@ def correct_event(
     )
     corrected = [*events[:position], changed, *events[position + 1 :]]
     replayed, recorded = _replayed(order, events, corrected, today=today)
+    _refuse_early_escalation(order, replayed, recorded, policy)
     after = recorded[position]
     if not changed_values(before, after):
         raise CorrectionRefused(f"event {seq} already has these values; nothing to correct")
@@ -143,6 +147,33 @@ def _replayed(
         raise CorrectionRefused(f"the timeline would not hold: {refused}") from None
     kept = {name: getattr(order, name) for name in ("archived", "version", "updated_at")}
     return replayed.model_copy(update=kept), recorded
+
+
+def _refuse_early_escalation(
+    before: Order, after: Order, events: Sequence[Event], policy: Policy
+) -> None:
+    """Refuse a corrected timeline that escalates before the day escalating opens,
+    whether the escalation or the dispute's opening moved. An early escalation the
+    timeline already had (history imported as it happened) is left as it was."""
+    dispute = after.dispute
+    if dispute is None or dispute.escalated_on is None:
+        return
+    opens = policy.escalation_opens_on(dispute.opened_on)
+    if dispute.escalated_on >= opens:
+        return
+    old = before.dispute
+    if old is not None and (old.opened_on, old.escalated_on) == (
+        dispute.opened_on,
+        dispute.escalated_on,
+    ):
+        return
+    escalation = next(event for event in events if event.kind is EventKind.ESCALATED)
+    raise CorrectionRefused(
+        f"the timeline would not hold: event {escalation.seq} ({escalation.kind.label}): "
+        f"on: {escalation.on.isoformat()} is before {opens.isoformat()}, the first day to "
+        f"escalate (day {policy.escalation_opens_day} after the dispute was opened on "
+        f"{dispute.opened_on.isoformat()})"
+    )
 
 
 def _typed_values(event: Event) -> dict[str, object]:

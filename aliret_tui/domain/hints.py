@@ -10,6 +10,7 @@ from aliret_tui.domain.evidence import Readiness
 from aliret_tui.domain.models import Order
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import OrderState
+from aliret_tui.domain.workflow import escalation_opening
 
 
 class HintKind(StrEnum):
@@ -25,7 +26,11 @@ class Hint:
     detail: str
 
 
-def hints_for(order: Order, readiness: Readiness, policy: Policy) -> list[Hint]:
+def hints_for(
+    order: Order, readiness: Readiness, policy: Policy, today: dt.date | None = None
+) -> list[Hint]:
+    """The hints for ``order``; with ``today``, the escalate hint says how long to wait
+    when escalating is not possible yet."""
     if order.state.is_closed:
         return []
     found = [
@@ -33,7 +38,7 @@ def hints_for(order: Order, readiness: Readiness, policy: Policy) -> list[Hint]:
         for hint in (
             _refund_without_return(order, policy),
             _free_return(order, policy),
-            _escalate(order, readiness, policy),
+            _escalate(order, readiness, policy, today),
         )
         if hint is not None
     ]
@@ -67,12 +72,16 @@ def _free_return(order: Order, policy: Policy) -> Hint | None:
     )
 
 
-def _escalate(order: Order, readiness: Readiness, policy: Policy) -> Hint | None:
+def _escalate(
+    order: Order, readiness: Readiness, policy: Policy, today: dt.date | None
+) -> Hint | None:
     if order.state is not OrderState.SELLER_REFUSED or order.dispute is None:
         return None
     opened = order.dispute.opened_on
-    earliest = opened + dt.timedelta(days=policy.escalation_opens_day)
-    latest = opened + dt.timedelta(days=policy.escalation_deadline_days)
+    # The same two dates the workflow refuses an early escalation with, and the
+    # escalate clock counts down to.
+    earliest = policy.escalation_opens_on(opened)
+    latest = policy.escalation_deadline(opened)
     missing = readiness.missing
     if missing:
         have = "Still missing: " + ", ".join(missing) + "."
@@ -80,11 +89,22 @@ def _escalate(order: Order, readiness: Readiness, policy: Policy) -> Hint | None
         have = "You have the photos and the messages; tracking comes with a return."
     else:
         have = "You have all three."
+    odds = (
+        f"Over {policy.mediation_buyer_win_percent}% of mediated cases go the buyer's way "
+        "when the evidence is clear."
+    )
+    if today is not None and today < earliest:
+        return Hint(
+            HintKind.ESCALATE,
+            f"Seller refused: escalate from {earliest}",
+            f"Escalating to AliExpress mediation is possible from "
+            f"{escalation_opening(opened, policy, today)}, at the latest {latest}. Until "
+            f"then, gather what the mediator asks for: photos, messages and tracking. {have} "
+            + odds,
+        )
     return Hint(
         HintKind.ESCALATE,
         "Seller refused: escalate now",
         f"Escalate to AliExpress mediation (possible from {earliest}, at the latest {latest}). "
-        f"The mediator asks for photos, messages and tracking. {have} Over "
-        f"{policy.mediation_buyer_win_percent}% of mediated cases go the buyer's way when "
-        "the evidence is clear.",
+        f"The mediator asks for photos, messages and tracking. {have} " + odds,
     )

@@ -8,6 +8,7 @@ imports, so the fast ``check`` command can use it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import namedtuple
 from decimal import Decimal
 
@@ -122,6 +123,16 @@ class Policy:
 
     def window_days_for(self, *, local_return: bool) -> int:
         return self.local_return_window_days if local_return else self.inspection_window_days
+
+    def escalation_opens_on(self, opened_on: dt.date) -> dt.date:
+        """The first day the buyer may escalate a dispute opened on ``opened_on``
+        (day 4 by default). The workflow's rule and every hint use this one date."""
+        return opened_on + dt.timedelta(days=self.escalation_opens_day)
+
+    def escalation_deadline(self, opened_on: dt.date) -> dt.date:
+        """The last day to escalate (day 15 by default); it escalates by itself the day
+        after. The escalate clock's deadline and every hint use this one date."""
+        return opened_on + dt.timedelta(days=self.escalation_deadline_days)
 
     def deadline_fingerprint(self) -> str:
         """Identifies the numbers, and the version of the rules, that stored

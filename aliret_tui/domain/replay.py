@@ -56,7 +56,9 @@ def replay_log(
             raise ReplayRefused(f"event {position}: seq is {event.seq}; events count 1, 2, 3…")
         try:
             request = parse(EventInput, _request_values(event), today=today, currency=currency)
-            transition = apply_event(order, request, today=today, last_event=last)
+            # History happened: the policy's timing rules (when escalating opens) are
+            # not applied to it; a correction checks what it changes (corrections.py).
+            transition = apply_event(order, request, today=today, last_event=last, policy=None)
         except (FieldError, FieldErrors, UserError) as error:
             raise ReplayRefused(f"event {position} ({event.kind.label}): {error}") from None
         order, last = transition.order, transition.event

@@ -25,6 +25,7 @@ from aliret_tui.domain.models import (
     Refund,
     ReturnShipment,
 )
+from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
 from aliret_tui.domain.states import DISPUTE_OPEN_STATES, OrderState
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason
 from aliret_tui.errors import UserError
@@ -121,11 +122,15 @@ def apply_event(
     evidence_count: int = 0,
     existing_evidence: Sequence[EvidenceItem] = (),
     line_count: int | None = None,
+    policy: Policy | None = DEFAULT_POLICY,
 ) -> Transition:
     """Check ``request`` against the order and return what recording it changes.
 
     Raises ``EventRefused`` when the event is not allowed now, and
     ``FieldError`` when one of its values is wrong. Nothing is changed then.
+    ``policy`` sets when an event may be recorded (escalating opens on day 4 of the
+    dispute); None for history being replayed or imported, which happened whatever
+    the rules said.
     """
     kind = request.kind
     last_kind = last_event.kind if last_event else None
@@ -134,6 +139,8 @@ def apply_event(
     _refuse_unused_values(request)
     on = request.on or today
     _check_date(order, kind, on, last_event, request.reason)
+    if policy is not None:
+        _check_timing(order, kind, on, today, policy)
 
     updates: dict[str, object] = {}
     new_evidence: list[EvidenceItem] = []
@@ -283,6 +290,48 @@ def _check_date(
         earliest, why = order.delivered_on, "the delivery date"
     if earliest is not None and on < earliest:
         raise FieldError("on", f"{on.isoformat()} is before {why}, {earliest.isoformat()}")
+
+
+def opens_on(order: Order, kind: EventKind, policy: Policy) -> dt.date | None:
+    """The first day ``kind`` may be recorded on, when a policy rule sets one: an
+    escalation from day 4 after the dispute was opened. None when no rule does."""
+    if kind is E.ESCALATED and order.dispute is not None:
+        return policy.escalation_opens_on(order.dispute.opened_on)
+    return None
+
+
+def escalation_opening(opened_on: dt.date, policy: Policy, today: dt.date | None = None) -> str:
+    """'2026-11-05 (day 4 after the dispute was opened on 2026-11-01)'; with ``today``
+    before that day, '2026-11-05, in 2 days (day 4 …)'."""
+    opens = policy.escalation_opens_on(opened_on)
+    wait = ""
+    if today is not None and opens > today:
+        days = (opens - today).days
+        wait = ", tomorrow" if days == 1 else f", in {days} days"
+    return (
+        f"{opens.isoformat()}{wait} (day {policy.escalation_opens_day} after the dispute "
+        f"was opened on {opened_on.isoformat()})"
+    )
+
+
+def not_yet_possible(
+    order: Order, kind: EventKind, on: dt.date, today: dt.date, policy: Policy
+) -> str | None:
+    """Why ``kind`` cannot be recorded on ``on`` under the policy's timing, or None:
+    '"Escalated to mediation" is possible from 2026-11-05, in 2 days (day 4 after …)'."""
+    first = opens_on(order, kind, policy)
+    if first is None or on >= first or order.dispute is None:
+        return None
+    opening = escalation_opening(order.dispute.opened_on, policy, today)
+    return f'"{kind.label}" is possible from {opening}'
+
+
+def _check_timing(
+    order: Order, kind: EventKind, on: dt.date, today: dt.date, policy: Policy
+) -> None:
+    refusal = not_yet_possible(order, kind, on, today, policy)
+    if refusal is not None:
+        raise FieldError("on", refusal)
 
 
 def _check_lines(lines: Sequence[int], line_count: int | None) -> None:

@@ -150,8 +150,8 @@ def if_the_seller_refuses(live: LiveOrder, policy: Policy) -> str:
     dispute = live.order.dispute
     window = ""
     if dispute is not None:
-        first = dispute.opened_on + dt.timedelta(days=policy.escalation_opens_day)
-        last = dispute.opened_on + dt.timedelta(days=policy.escalation_deadline_days)
+        first = policy.escalation_opens_on(dispute.opened_on)
+        last = policy.escalation_deadline(dispute.opened_on)
         window = f" from {first} to {last} (it escalates by itself on {last + dt.timedelta(1)})"
     return (
         "record the refusal in aliret-tui, then escalate the dispute to AliExpress "

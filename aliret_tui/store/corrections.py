@@ -44,7 +44,12 @@ class EventCorrections(OrdersAndEvents):
         with self.transaction():
             order = self._current(order_id, expected_version)
             correction = correct_event(
-                order, self.events(order_id), seq, changes, today=self.time.today()
+                order,
+                self.events(order_id),
+                seq,
+                changes,
+                today=self.time.today(),
+                policy=self.policy,
             )
             self._apply(order_id, correction)
         return correction

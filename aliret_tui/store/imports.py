@@ -234,7 +234,9 @@ def _cancel(store: WholeRecords, order_id: str, source: Source) -> None:
     )
     events = store.events(order_id)
     last = events[-1] if events else None
-    transition = apply_event(order, request, today=source.imported_on, last_event=last)
+    transition = apply_event(
+        order, request, today=source.imported_on, last_event=last, policy=None
+    )  # history as it happened: no timing rule
     store.save_order(transition.order)
     store.insert_events(
         order_id, [transition.event.model_copy(update={"source": source.describe()})]

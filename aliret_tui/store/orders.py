@@ -170,6 +170,7 @@ class OrdersAndEvents(StoreBase):
                 evidence_count=len(evidence),
                 existing_evidence=evidence,
                 line_count=lines,
+                policy=self.policy,
             )
             saved = self.save_order(transition.order)
             self.insert_events(order_id, [transition.event])

@@ -34,7 +34,7 @@ def test_the_happy_path_through_mediation(cli, db, dump):
          "dispute: awaiting seller", "seller response deadline 2026-02-27"),
         (["seller_refused", "--on", "2026-02-24"], "dispute: seller refused",
          "escalate deadline 2026-03-09"),
-        (["escalated", "--on", "2026-02-25"], "in mediation", "No deadline running."),
+        (["escalated", "--on", "2026-02-26"], "in mediation", "No deadline running."),
         (["mediation_won", "--on", "2026-03-01", "--outcome", "return_and_refund"],
          "return approved", "ship back deadline 2026-03-11"),
         (["return_shipped", "--on", "2026-03-02", "--tracking", "LP00123", "--carrier", "Cainiao"],

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.domain import TODAY, Case, fresh
+from support.domain import POLICY, TODAY, Case, fresh
 
 from aliret_tui.domain.corrections import (
     CorrectionRefused,
@@ -51,11 +51,17 @@ def random_history(data: st.DataObject) -> list[Case]:
     current = dt.date(2026, 11, 5)
     steps = [case]
     for _ in range(data.draw(st.integers(min_value=1, max_value=10), label="steps")):
-        allowed = case.allowed()
+        # Escalating opens on day 4 of the dispute: only once that day has come.
+        opens = (
+            POLICY.escalation_opens_on(case.order.dispute.opened_on) if case.order.dispute else None
+        )
+        allowed = [k for k in case.allowed() if k is not E.ESCALATED or opens <= TODAY]
         if not allowed:
             break
         kind = data.draw(st.sampled_from(allowed), label="kind")
         current = min(current + D(days=data.draw(st.integers(0, 4), label="gap")), TODAY)
+        if kind is E.ESCALATED:
+            current = max(current, opens)
         case = case.then(kind, on=current, **values_for(data, case, kind))
         steps.append(case)
     return steps

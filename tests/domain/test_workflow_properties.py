@@ -149,6 +149,8 @@ def test_random_event_sequences_keep_the_rules(data, start):
         pool = list(EventKind) if pick < 3 or not allowed else allowed if pick < 4 else onward
         kind = data.draw(st.sampled_from(pool), label="kind")
         on = current + D(days=data.draw(st.integers(min_value=0, max_value=6), label="gap"))
+        if kind is E.ESCALATED and kind in allowed:  # escalating opens on day 4 of the dispute
+            on = max(on, POLICY.escalation_opens_on(case.order.dispute.opened_on))
         values = values_for(data, case, kind)
 
         if kind not in allowed:

@@ -309,10 +309,15 @@ def walk(data: st.DataObject, store: Store, order_id: str, steps: int, start: dt
         order = store.get_order(order_id)
         events = store.events(order_id)
         allowed = allowed_events(order, events[-1].kind if events else None)
+        # Escalating opens on day 4 of the dispute: only once that day has come.
+        opens = store.policy.escalation_opens_on(order.dispute.opened_on) if order.dispute else None
+        allowed = [kind for kind in allowed if kind is not E.ESCALATED or opens <= TODAY]
         if not allowed:
             break
         kind = data.draw(st.sampled_from(allowed))
         on = min(on + dt.timedelta(days=data.draw(st.integers(0, 4))), TODAY)
+        if kind is E.ESCALATED:
+            on = max(on, opens)
         store.record_event(order_id, event(kind, **event_values(data, kind, order, on)))
     return on
 

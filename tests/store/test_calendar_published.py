@@ -42,7 +42,7 @@ def orders(store, make_facts, event):
     record("seller", event("open_dispute", on="2026-03-08", reason="wrong_item"))  # 03-13
     add(make_facts("mediation", delivered_on="2026-03-01"))
     record("mediation", event("open_dispute", on="2026-03-02", reason="missing_parts"))
-    record("mediation", event("escalated", on="2026-03-03"))
+    record("mediation", event("escalated", on="2026-03-06"))
     add(make_facts("kept", delivered_on="2026-03-05"))
     record("kept", event("keep", on="2026-03-06"))
     add(make_facts("archived", delivered_on="2026-03-01"))

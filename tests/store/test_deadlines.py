@@ -49,7 +49,7 @@ def scenario(store, make_facts, event):
     # In mediation: no buyer clock. Kept: closed.
     add(make_facts("mediation", delivered_on="2026-03-01"))
     record("mediation", event("open_dispute", on="2026-03-02", reason="missing_parts"))
-    record("mediation", event("escalated", on="2026-03-03"))
+    record("mediation", event("escalated", on="2026-03-06"))
     add(make_facts("kept", delivered_on="2026-03-05"))
     record("kept", event("keep", on="2026-03-06"))
     # Archived orders are not checked.

@@ -25,15 +25,15 @@ def test_the_happy_path_is_stored_step_by_step(delivered, event):
     steps = [
         ("open_dispute", {"on": "2026-03-02", "reason": "wrong_size"}, OrderState.AWAITING_SELLER),
         ("seller_refused", {"on": "2026-03-03"}, OrderState.SELLER_REFUSED),
-        ("escalated", {"on": "2026-03-04"}, OrderState.IN_MEDIATION),
+        ("escalated", {"on": "2026-03-06"}, OrderState.IN_MEDIATION),
         (
             "mediation_won",
-            {"on": "2026-03-05", "outcome": "return_and_refund"},
+            {"on": "2026-03-06", "outcome": "return_and_refund"},
             OrderState.RETURN_APPROVED,
         ),
         (
             "return_shipped",
-            {"on": "2026-03-06", "tracking": "LP00123", "carrier": "Cainiao"},
+            {"on": "2026-03-07", "tracking": "LP00123", "carrier": "Cainiao"},
             OrderState.RETURN_SHIPPED,
         ),
         ("return_delivered", {"on": "2026-03-08"}, OrderState.REFUND_PENDING),
@@ -53,7 +53,7 @@ def test_the_happy_path_is_stored_step_by_step(delivered, event):
 
     order = store.get_order("1")
     assert order.dispute.opened_on == dt.date(2026, 3, 2)
-    assert order.dispute.escalated_on == dt.date(2026, 3, 4)
+    assert order.dispute.escalated_on == dt.date(2026, 3, 6)
     assert order.dispute.return_shipment.tracking == "LP00123"
     assert order.dispute.return_shipment.delivered_on == dt.date(2026, 3, 8)
     assert order.dispute.refund.amount == Decimal("20.00")
@@ -101,10 +101,10 @@ def test_a_refused_event_names_the_events_allowed_now(delivered, event):
 def test_a_refused_event_mid_dispute_writes_nothing(delivered, db_path, event, dump):
     delivered.record_event("1", event("open_dispute", on="2026-03-02", reason="item_defective"))
     delivered.record_event("1", event("seller_refused", on="2026-03-03"))
-    delivered.record_event("1", event("escalated", on="2026-03-04"))
+    delivered.record_event("1", event("escalated", on="2026-03-06"))
     before = dump(db_path)
     with pytest.raises(FieldError) as caught:
-        delivered.record_event("1", event("mediation_won", on="2026-03-05"))  # no outcome
+        delivered.record_event("1", event("mediation_won", on="2026-03-07"))  # no outcome
     assert caught.value.field == "outcome"
     with pytest.raises(FieldError):
         delivered.record_event(

@@ -52,7 +52,7 @@ _ORDERS: list[tuple[dict[str, str], list[dict[str, str]]]] = [
         [
             {"kind": "open_dispute", "on": "2026-02-21", "reason": "item_defective"},
             {"kind": "seller_refused", "on": "2026-02-23"},
-            {"kind": "escalated", "on": "2026-02-24"},
+            {"kind": "escalated", "on": "2026-02-25"},
         ],
     ),
     (

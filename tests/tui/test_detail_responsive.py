@@ -347,9 +347,9 @@ async def test_a_long_evidence_note_is_folded_in_the_checklist(make_app, store):
 
 async def test_a_change_from_another_process_shows_on_the_open_order(make_app, store, db_path):
     add(store, "A1", "Jacket, size L", delivered_on=days(-5))
-    event(store, "A1", "open_dispute", reason="wrong_size")
+    event(store, "A1", "open_dispute", reason="wrong_size", on=days(-4))
     event(store, "A1", "seller_refused")
-    event(store, "A1", "escalated")
+    event(store, "A1", "escalated")  # day 4 of the dispute: escalating is possible
     event(store, "A1", "mediation_won", outcome="return_and_refund")
     event(store, "A1", "return_shipped", tracking="LP123CN")
     app = make_app()

@@ -71,19 +71,23 @@ async def test_happy_path_by_keys(make_app, store, db_path):
         detail = await open_first_order(pilot, app)
         assert "in transit" in screen_text(app)
 
-        await record(pilot, app, "d")  # delivered, today
+        # Delivered 8 days ago, dispute opened 6 days ago: escalating (day 4 of the
+        # dispute) is possible today. The date field is cleared and typed.
+        await record(pilot, app, "d", "home", "ctrl+k", *"-8")  # delivered
         order, events, _ = stored(db_path)
-        assert order.state is OrderState.WINDOW_OPEN and order.delivered_on.isoformat() == days(0)
+        assert order.state is OrderState.WINDOW_OPEN and order.delivered_on.isoformat() == days(-8)
         assert "window open" in screen_text(app)
 
         await pilot.press("r", "o")
         await settle(pilot, app)
         await choose(pilot, app, "wrong size")
-        await pilot.press("ctrl+s")
+        await pilot.click("#on")
+        await pilot.press("home", "ctrl+k", *"-6", "ctrl+s")
         await settle(pilot, app)
         order, events, evidence = stored(db_path)
         assert order.state is OrderState.AWAITING_SELLER
         assert order.dispute.reason.value == "wrong_size"
+        assert order.dispute.opened_on.isoformat() == days(-6)
         assert "Photo of the size label" in [item.label for item in evidence]
         assert "dispute: awaiting seller" in screen_text(app)
 

@@ -46,7 +46,7 @@ def read_order(app: AppServices, order_id: str) -> DetailLoaded:
 
     version, record, allowed, origins, corrections = app.db.call(read)
     ready = readiness(record.order.dispute, record.evidence, record.messages)
-    hints = hints_for(record.order, ready, app.policy)
+    hints = hints_for(record.order, ready, app.policy, app.time.today())
     return DetailLoaded(record, allowed, ready, hints, origins, version, corrections)
 
 
