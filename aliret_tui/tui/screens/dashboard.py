@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.breakpoints import apply_breakpoints
 from aliret_tui.tui.key_names import key_named, with_key
 from aliret_tui.tui.memory import collect_young, tidy_memory
 from aliret_tui.tui.view import (
@@ -137,6 +138,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     # -- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)  # laid out for this width from the first frame
         yield Static(self._title_bar(), id="title-bar")
         yield Static(Content("Loading…"), id="summary")
         with Horizontal(id="body"):

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from aliret_tui.domain.fields import (
     FieldError,
@@ -28,6 +28,7 @@ from aliret_tui.domain.fields import (
 )
 from aliret_tui.domain.models import Order, OrderFacts, parse
 from aliret_tui.store.store import EditConflict
+from aliret_tui.tui.widgets.checks import ShapedCheckbox
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ ALL_FIELDS = (*(f.name for f in TEXT_FIELDS), *(name for name, _ in FLAGS), "not
 
 
 def _pairs(fields: tuple[TextField, ...]) -> list[tuple[TextField, ...]]:
-    """Two fields a row (one a row on narrow screens, by CSS)."""
+    """Two fields a row, at every size: the form never changes its columns, and at
+    80x24 every field fits on screen at once."""
     return [fields[index : index + 2] for index in range(0, len(fields), 2)]
 
 
@@ -104,16 +106,18 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
                 with Horizontal(classes="form-row"):
                     for name, label in FLAGS:
                         with Vertical(classes="field", id=f"field-{name}"):
-                            yield Checkbox(label, value=bool(self._initial(name)), id=name)
+                            yield ShapedCheckbox(label, value=bool(self._initial(name)), id=name)
                             yield Static("", classes="field-error", id=f"error-{name}")
                 with Vertical(classes="field", id="field-note"):
                     yield Label("Note")
-                    yield TextArea(self._initial("note"), id="note", tab_behavior="focus")
+                    yield TextArea(
+                        self._initial("note"), id="note", tab_behavior="focus", compact=True
+                    )
                     yield Static("", classes="field-error", id="error-note")
             yield Static("", id="form-status")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def _initial(self, name: str) -> Any:
         if self.editing is None:
@@ -134,7 +138,7 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
             field.name: self.query_one(f"#{field.name}", Input).value for field in TEXT_FIELDS
         }
         for name, _ in FLAGS:
-            values[name] = self.query_one(f"#{name}", Checkbox).value
+            values[name] = self.query_one(f"#{name}", ShapedCheckbox).value
         values["note"] = self.query_one("#note", TextArea).text
         return {key: value for key, value in values.items() if value != ""}
 
@@ -179,9 +183,9 @@ class OrderFormScreen(ReportsWorkerErrors, ModalScreen[Order | None]):
         label = next(field.label for field in TEXT_FIELDS if field.name == name)
         self.query_one(f"#label-{name}", Label).update(date_label(label, day))
 
-    @on(Checkbox.Changed)
+    @on(ShapedCheckbox.Changed)
     @on(TextArea.Changed)
-    def _flag_changed(self, event: Checkbox.Changed | TextArea.Changed) -> None:
+    def _flag_changed(self, event: ShapedCheckbox.Changed | TextArea.Changed) -> None:
         widget = event.control
         if widget.id:
             self.touched.add(widget.id)

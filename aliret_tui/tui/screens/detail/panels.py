@@ -27,16 +27,18 @@ if TYPE_CHECKING:
 Origins = dict[str, tuple[str, str]]  # field -> (typed or imported, where from)
 
 
-def clock_strip_content(order: Order, policy: Policy, now: dt.datetime) -> Content:
-    """The strip under the title: the state, and the running clock with what to do."""
+def clock_strip_content(
+    order: Order, policy: Policy, now: dt.datetime, allowed: Sequence[EventKind] = ()
+) -> Content:
+    """The strip under the title, always two lines (the screen gives it two, so the
+    tabs stay where they are whatever the order): the state and the running clock,
+    then what to do, or what may be recorded when no clock runs."""
     today = now.date()
     clock = order.clock(policy)
     label = order.state_label(policy, today)
-    if clock is None or clock.is_expired(today):
-        text = Content.from_markup("[b]$state[/b] · no deadline running", state=label)
-    else:
+    if clock is not None and not clock.is_expired(today):
         urgent = clock.days_left(today) <= 2
-        text = Content.from_markup(
+        return Content.from_markup(
             "[b]$state[/b] · due [b]$deadline[/b] · [b $colour]$left[/]\n→ $action",
             state=label,
             deadline=f"{clock.deadline:%a} {clock.deadline.isoformat()}",
@@ -44,7 +46,14 @@ def clock_strip_content(order: Order, policy: Policy, now: dt.datetime) -> Conte
             colour="$text-error" if urgent else "$text-warning",
             action=clock.action(today),
         )
-    return text
+    if allowed:
+        names = " · ".join(f"{kind.label} ({EVENT_KEYS[kind]})" for kind in allowed)
+        next_line = Content.from_markup("→ [b]r[/b] records what happened: $names", names=names)
+    else:
+        next_line = Content("→ This order is closed: nothing more to record.")
+    return Content("\n").join(
+        [Content.from_markup("[b]$state[/b] · no deadline running", state=label), next_line]
+    )
 
 
 def facts_content(record: OrderRecord, origins: Origins, policy: Policy) -> Content:

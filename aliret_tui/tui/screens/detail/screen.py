@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,9 @@ from aliret_tui.domain.timeline import timeline_lines, timeline_text
 from aliret_tui.domain.vocabulary import EventKind
 from aliret_tui.files import HashingCancelled, write_private_file
 from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.breakpoints import apply_breakpoints
 from aliret_tui.tui.clipboard import clipboard_commands, copy_text
+from aliret_tui.tui.key_names import with_key
 from aliret_tui.tui.screens.detail.chat_actions import ChatActions
 from aliret_tui.tui.screens.detail.current_order import POLL_SECONDS
 from aliret_tui.tui.screens.detail.evidence_actions import EvidenceActions
@@ -111,6 +114,7 @@ class DetailScreen(ChatActions, EvidenceActions):
     ]
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)  # laid out for this width from the first frame
         yield Static(Content(f"Order {outgoing(self.order_id, one_line=True)}"), id="title-bar")
         yield Static(Content("Loading…"), id="clock-strip")
         with TabbedContent(id="tabs"):
@@ -139,6 +143,7 @@ class DetailScreen(ChatActions, EvidenceActions):
         if self._preloaded is not None:
             await self._show(self._preloaded)
             self._preloaded = None
+            await self.query_one(KeysFooter).rebuild_now()  # its keys in the first frame
         else:
             self.load()
 
@@ -149,7 +154,9 @@ class DetailScreen(ChatActions, EvidenceActions):
         self._start_workers()
         self.order_id = loaded.record.order.order_id
         self._clear()
+        apply_breakpoints(self)  # the terminal may have been resized meanwhile
         await self._show(loaded)
+        await self.query_one(KeysFooter).rebuild_now()  # this order's keys from the first frame
         self._reopened = True
 
     def _clear(self) -> None:
@@ -253,7 +260,7 @@ class DetailScreen(ChatActions, EvidenceActions):
 
     def _update_clock(self, now: dt.datetime) -> None:
         if self.record is not None:
-            strip = clock_strip_content(self.record.order, self.aliret.policy, now)
+            strip = clock_strip_content(self.record.order, self.aliret.policy, now, self.allowed)
             self.query_one("#clock-strip", Static).update(strip)
 
     async def _show_event_buttons(self) -> None:
@@ -548,33 +555,63 @@ class DetailScreen(ChatActions, EvidenceActions):
         return True
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every action of the order screen by name; each help names the key that
+        does it now (remapped in config.toml or not), and the tab it works on."""
+
+        def command(
+            title: str, does: str, binding_id: str, callback: Callable[[], Any]
+        ) -> SystemCommand:
+            tab = TAB_ACTIONS.get(binding_id)
+            where = f"on the {tab} tab" if tab else ""
+            return SystemCommand(title, with_key(self.app, does, binding_id, self, where=where),
+                                 callback)  # fmt: skip
+
         if self.allowed:
-            yield SystemCommand(
-                "Record event", "Record what happened (r)", self.action_record_event
+            yield command(
+                "Record event", "Record what happened", "record_event", self.action_record_event
             )
         for tab in TABS:
-            yield SystemCommand(
-                f"Show {tab}", f"Switch to the {tab} tab", lambda tab=tab: self.action_tab(tab)
+            yield command(
+                f"Show {tab}",
+                f"Switch to the {tab} tab",
+                f"tab_{tab}",
+                partial(self.action_tab, tab),
             )
-        yield SystemCommand(
-            "Copy timeline", "Plain text for a mediation request", self.action_copy_timeline
-        )
-        yield SystemCommand(
-            "Build claim pack", "One zip for the mediator (P)", self.action_claim_pack
+        yield command(
+            "Copy timeline", "Plain text for a mediation request", "copy_timeline",
+            self.action_copy_timeline,
+        )  # fmt: skip
+        if self.record is not None and self.record.events:
+            yield command(
+                "Take back the last event", "After asking; it stays on the record",
+                "take_back_event", self.action_take_back_event,
+            )  # fmt: skip
+            yield command(
+                "Correct an event", "Its date and values, in its own form", "correct_event",
+                self.action_correct_event,
+            )  # fmt: skip
+        yield command(
+            "Build claim pack", "One zip for the mediator", "claim_pack", self.action_claim_pack
         )
         if self._has_folded_text(self.query_one(TabbedContent).active):
-            yield SystemCommand(
-                "Show all", "This tab's long note, or the timeline, in full (v)",
+            yield command(
+                "Show all", "This tab's long note, or the timeline, in full", "show_all",
                 self.action_show_all,
             )  # fmt: skip
-        yield SystemCommand("Add chat message", "Write or paste a message", self.action_add_message)
-        yield SystemCommand(
-            "Import chat transcript", "From a text file", self.action_import_transcript
+        yield command(
+            "Add chat message", "Write or paste a message", "add_message", self.action_add_message
         )
-        yield SystemCommand(
-            "Add evidence item", "Your own checklist item", self.action_add_evidence
+        yield command(
+            "Import chat transcript", "From a text file", "import_transcript",
+            self.action_import_transcript,
+        )  # fmt: skip
+        yield command(
+            "Add evidence item", "Your own checklist item", "add_evidence", self.action_add_evidence
         )
-        yield SystemCommand("Back to the dashboard", "esc", self.action_back)
+        yield command(
+            "Back to the dashboard", "With its cursor and filter as you left them", "back",
+            self.action_back,
+        )  # fmt: skip
 
 
 KEPT_SCREEN = "order"  # the name the order screen is installed under, kept between orders
