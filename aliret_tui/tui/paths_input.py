@@ -1,11 +1,16 @@
-"""Typing a file path: completion from the folder as you type, and paths that
-terminals paste when a file is dropped on them (quoted, escaped, file:// URLs)."""
+"""Typing a file path: completion from the folder as you type, paths that
+terminals paste when a file is dropped on them (quoted, escaped, file:// URLs),
+and a file picker to browse for one instead (ctrl+o in the path dialogs)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from textual.screen import Screen
 from textual.suggester import Suggester
 
 
@@ -22,9 +27,14 @@ def dropped_path(text: str) -> str:
     return os.path.expanduser(path)
 
 
+def _entries(folder: str) -> list[str]:
+    return sorted(os.listdir(folder or "."))
+
+
 class PathSuggester(Suggester):
     """Suggests the first entry of the folder that completes what is typed
-    (→ or end accepts it); folders end with a slash."""
+    (→ at the end of the box takes it); folders end with a slash. Hidden entries only once a
+    dot is typed."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -34,12 +44,45 @@ class PathSuggester(Suggester):
             return None
         expanded = os.path.expanduser(value)
         folder, start = os.path.split(expanded)
-        try:
-            names = sorted(os.listdir(folder or "."))
+        try:  # off the event loop: a network folder may be slow to list
+            names = await asyncio.to_thread(_entries, folder)
         except OSError:
             return None
         for name in names:
-            if name.startswith(start) and name != start and not name.startswith("."):
+            if name.startswith(".") and not start.startswith("."):
+                continue
+            if name.startswith(start) and name != start:
                 completed = name + ("/" if os.path.isdir(os.path.join(folder, name)) else "")
                 return value + completed[len(start) :]
         return None
+
+
+def picker_start(typed: str) -> tuple[Path, str]:
+    """Where the file picker opens for what is typed: the folder of that path (or
+    the nearest folder above it that exists), else the home folder; and the name
+    of the typed file, when it is one, to fill in."""
+    text = dropped_path(typed) if typed.strip() else ""
+    if text:
+        typed_path = Path(text) if os.path.isabs(text) else Path.cwd() / text
+        if typed_path.is_file():
+            return typed_path.parent, typed_path.name
+        for folder in (typed_path, *typed_path.parents):
+            if folder.is_dir():
+                return folder, ""
+    return Path.home(), ""
+
+
+def browse_for_file(screen: Screen, typed: str, title: str, chosen: Callable[[Path], None]) -> None:
+    """Open the file picker over ``screen``, starting where ``typed`` points;
+    ``chosen(path)`` runs with the file picked (nothing runs when it is cancelled).
+    Hidden files show after ``.``; backspace goes up a folder."""
+    from textual_fspicker import FileOpen  # only once asked: keeps start-up quick
+
+    folder, name = picker_start(typed)
+
+    def picked(path: Path | None) -> None:
+        if path is not None:
+            chosen(path)
+
+    picker = FileOpen(folder, title, open_button="Choose", default_file=name or None)
+    screen.app.push_screen(picker, picked)

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from support.tui import add, days, event, screen_text, settle
 from textual import events
-from textual.widgets import Select, TextArea
+from textual.widgets import Select, Static, TextArea
 
 from aliret_tui import files
 from aliret_tui.domain.models import Attachment, ChatMessage, parse
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.detail import DetailScreen
-from aliret_tui.tui.screens.detail.forms import MessageFormScreen, PromptScreen
+from aliret_tui.tui.screens.detail.forms import FileScreen, MessageFormScreen, PromptScreen
 from aliret_tui.tui.screens.modals import ConfirmScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
 from aliret_tui.tui.widgets.evidence_list import EvidenceList
@@ -132,8 +132,8 @@ async def add_message_by_form(pilot, app, sender: str, *, typed: str = "", paste
 
 
 async def answer_path_prompt(pilot, app, path: Path | str, *, pasted: bool = False) -> None:
-    """Type (or paste) a path into the prompt and press enter."""
-    assert isinstance(app.screen, PromptScreen), screen_text(app)
+    """Type (or paste) a path into the file dialog and press enter."""
+    assert isinstance(app.screen, FileScreen), screen_text(app)
     if pasted:
         await paste(pilot, app, str(path))
     else:
@@ -320,12 +320,27 @@ def write_transcript(path: Path) -> list[tuple[str, str]]:
     return expected
 
 
-async def import_by_keys(pilot, app, path_text: str) -> None:
-    """On the chat tab: i, the file's path, enter."""
+async def import_by_keys(pilot, app, path_text: str, *, refused: bool = False) -> str:
+    """On the chat tab: i, the file's path, enter. A refused file keeps the dialog
+    open (its text is returned), and escape leaves it."""
     await pilot.press("i")
     await settle(pilot, app)
     await answer_path_prompt(pilot, app, path_text)
+    return await leave_if_refused(pilot, app, refused)
+
+
+async def leave_if_refused(pilot, app, refused: bool) -> str:
+    """After enter in a file dialog: back on the order, or (refused) still in the
+    dialog, whose refusal is returned once escape has left it."""
+    shown = ""
+    if refused:
+        assert isinstance(app.screen, FileScreen), screen_text(app)
+        shown = str(app.screen.query_one("#dialog-status", Static).content)
+        assert shown.split()[0] in screen_text(app)  # on screen, not only in the widget
+        await pilot.press("escape")
+        await settle(pilot, app)
     assert isinstance(app.screen, DetailScreen), screen_text(app)
+    return shown
 
 
 async def test_a_200_line_transcript_imports(make_app, store, db_path, in_tmp):
@@ -385,7 +400,7 @@ async def test_a_transcript_with_one_bad_line_imports_nothing(make_app, store, d
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_detail(pilot, app, "3")
-        await import_by_keys(pilot, app, "bad.txt")
+        await import_by_keys(pilot, app, "bad.txt", refused=True)
         assert app.is_running
         text = screen_text(app)
         assert "already here" in text
@@ -401,18 +416,16 @@ async def test_a_refused_import_or_attachment_tells_the_user_why(make_app, store
     app = make_app()
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await open_detail(pilot, app, "3")
-        await import_by_keys(pilot, app, "bad.txt")
-        errors = [note.message for note in app._notifications if note.severity == "error"]
-        assert any("line 3" in error and "Stranger" in error for error in errors), errors
-        assert "line 3" in screen_text(app)
+        said = await import_by_keys(pilot, app, "bad.txt", refused=True)
+        assert said.startswith("File: bad.txt, line 3: unknown sender 'Stranger'"), said
 
         await pilot.press("4")
         await settle(pilot, app)
         await pilot.press("f")
         await settle(pilot, app)
         await answer_path_prompt(pilot, app, "nope.jpg")
-        errors = [note.message for note in app._notifications if note.severity == "error"]
-        assert any("nope.jpg is not a file" in error for error in errors), errors
+        said = await leave_if_refused(pilot, app, refused=True)
+        assert said.startswith(f"Path: there is nothing at {in_tmp / 'nope.jpg'}"), said
 
 
 # -- chat: delete and edit ask first ----------------------------------------------------------
@@ -584,12 +597,15 @@ async def test_tick_add_note_and_readiness(make_app, store, db_path):
     assert senders == ["me", "aliexpress", "seller"]
 
 
-async def attach_by_keys(pilot, app, path: Path | str, *, pasted: bool = False) -> None:
-    """On the evidence tab, f on the highlighted item, then the path."""
+async def attach_by_keys(
+    pilot, app, path: Path | str, *, pasted: bool = False, refused: bool = False
+) -> str:
+    """On the evidence tab, f on the highlighted item, then the path (a refused one
+    is left with escape; the dialog's text is returned)."""
     await pilot.press("f")
     await settle(pilot, app)
     await answer_path_prompt(pilot, app, path, pasted=pasted)
-    assert isinstance(app.screen, DetailScreen), screen_text(app)
+    return await leave_if_refused(pilot, app, refused)
 
 
 async def test_attach_a_file_then_change_it_on_disk(make_app, store, db_path, tmp_path):
@@ -639,7 +655,7 @@ async def test_an_attached_file_that_is_gone_shows_missing(make_app, store, db_p
     async with app.run_test(size=WIDE) as pilot:
         await open_detail(pilot, app, "4")
         # A path that is not a file attaches nothing.
-        await attach_by_keys(pilot, app, "nope.png")
+        await attach_by_keys(pilot, app, "nope.png", refused=True)
         assert app.is_running
         assert not any(item.attachments for item in stored_evidence(db_path))
         assert not any(item.attachments for item in app.screen.query_one(EvidenceList).items)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from support.sqlite_files import dump_database
 from support.tui import add, days, screen_text, settle
+from textual.widgets import Static
 
 from aliret_tui.tui.screens.detail import DetailScreen
-from aliret_tui.tui.screens.detail.forms import PromptScreen
+from aliret_tui.tui.screens.detail.forms import FileScreen
 
 SIZE = (160, 40)
 GLUED = (
@@ -43,13 +44,16 @@ async def test_a_broken_message_line_is_refused_naming_it(make_app, store, db_pa
         assert isinstance(app.screen, DetailScreen), screen_text(app)
         await pilot.press("i")
         await settle(pilot, app)
-        assert isinstance(app.screen, PromptScreen), screen_text(app)
+        assert isinstance(app.screen, FileScreen), screen_text(app)
         await pilot.press(*"chat.txt", "enter")
         await settle(pilot, app)
-        errors = [note.message for note in app._notifications if note.severity == "error"]
-        assert any(
-            "line 2" in error and "starts with '[' but is not" in error for error in errors
-        ), errors
+        assert isinstance(app.screen, FileScreen), screen_text(app)  # kept open to correct
+        said = str(app.screen.query_one("#dialog-status", Static).content)
+        assert said.startswith("File: chat.txt, line 2: '[2026-11-20 16:05] Seller No, you"), said
+        assert "starts with '[' but is not" in said
+        assert "File: chat.txt, line 2:" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, app)
         assert not any(note.title == "Imported" for note in app._notifications)
         assert "wrong size" not in screen_text(app)
     assert dump_database(db_path) == before

@@ -1,10 +1,11 @@
 """Bringing orders in from the dashboard: ``i`` imports files (a path with
-completion, or a file dropped on the terminal), ``p`` reads pasted text. Both
-show the same plan as ``aliret-tui import --dry-run``, and write only when the
-user confirms."""
+completion, a file dropped on the terminal, or one picked with ctrl+o), ``p``
+reads pasted text. Both show the same plan as ``aliret-tui import --dry-run``,
+and write only when the user confirms."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -20,7 +21,7 @@ from aliret_tui.errors import UserError
 from aliret_tui.importing.batch import ImportBatch, load_files, load_text
 from aliret_tui.importing.merge import ImportPlan
 from aliret_tui.importing.report import plan_lines
-from aliret_tui.tui.paths_input import PathSuggester, dropped_path
+from aliret_tui.tui.paths_input import PathSuggester, browse_for_file, dropped_path
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -52,8 +53,13 @@ class _PlanScreen(ReportsWorkerErrors, ModalScreen[ImportPlan | None]):
             yield Static(Content(self.hint), id="plan-text")
         yield Static("", id="dialog-status")
         with Horizontal(classes="buttons"):
+            yield from self.more_buttons()
             yield Button("Import (ctrl+s)", id="apply", variant="primary", disabled=True)
             yield Button("Cancel (esc)", id="cancel")
+
+    def more_buttons(self) -> ComposeResult:
+        """Buttons of this dialog before Import and Cancel."""
+        yield from ()
 
     hint = ""
 
@@ -103,6 +109,7 @@ class _PlanScreen(ReportsWorkerErrors, ModalScreen[ImportPlan | None]):
 
 
 class ImportFileScreen(_PlanScreen):
+    BINDINGS = [Binding("ctrl+o", "browse", "Browse…", priority=True)]
     hint = (
         "Give a file: an AliExpress export (Shopper Inventory, Order Exporter, "
         "AliExpress-Order-Export, the XLSX data export), saved order pages (API JSON), "
@@ -113,16 +120,36 @@ class ImportFileScreen(_PlanScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog import-dialog"):
             yield Static(Content.from_markup("[b]Import orders from a file[/b]"))
-            yield Label("File (→ completes the path)")
+            yield Label("File (→ completes the path; ctrl+o browses)")
             yield Input(placeholder="~/Downloads/orders.csv", id="path", suggester=PathSuggester())
             yield from self.plan_area()
+
+    def more_buttons(self) -> ComposeResult:
+        yield Button("Browse… (ctrl+o)", id="browse")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
 
+    @on(Button.Pressed, "#browse")
+    def action_browse(self) -> None:
+        """Pick the file in a file picker: it fills in the path and shows the plan."""
+
+        def chosen(path: Path) -> None:
+            field = self.query_one("#path", Input)
+            field.value = str(path)
+            field.cursor_position = len(field.value)
+            field.focus()
+            self._preview_path(field.value)
+
+        typed = self.query_one("#path", Input).value
+        browse_for_file(self, typed, "Import orders from a file", chosen)
+
     @on(Input.Submitted, "#path")
     def _preview(self, event: Input.Submitted) -> None:
-        path = dropped_path(event.value)
+        self._preview_path(event.value)
+
+    def _preview_path(self, typed: str) -> None:
+        path = dropped_path(typed)
         if not path:
             self.show_status("Type or drop the file's path first.")
             return

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import work
 from textual.content import Content
 
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import ChatMessage, parse
 from aliret_tui.domain.transcript import parse_transcript
+from aliret_tui.errors import UserError
 from aliret_tui.tui.screens.detail.current_order import CurrentOrderScreen
-from aliret_tui.tui.screens.detail.forms import MessageFormScreen, PromptScreen
+from aliret_tui.tui.screens.detail.forms import FileScreen, MessageFormScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
 
-if TYPE_CHECKING:
-    pass
+TRANSCRIPT_WANTED = (
+    "Give a UTF-8 text file with one message per line, like "
+    "[2026-11-20 14:30] Me: Hello (ctrl+o browses)."
+)
+TRANSCRIPT_MAX_BYTES = 16 * 1024**2
+
+
+@dataclass
+class TranscriptImported:
+    """What an import added, said as the user reads it, and what was cleaned."""
+
+    summary: str
+    notes: TextNotes
 
 
 class ChatActions(CurrentOrderScreen):
@@ -45,40 +57,56 @@ class ChatActions(CurrentOrderScreen):
         self._write(lambda store: store.add_messages(order_id, [message]), "Message added")
 
     def action_import_transcript(self) -> None:
-        def chosen(answer: tuple[str, Any] | None) -> None:
-            if answer is not None:
-                self._import_transcript(self.order_id, answer[0])
+        order_id = self.order_id  # the screen may show another order by the time it runs
+
+        def imported(answer: TranscriptImported | None) -> None:
+            if answer is None:
+                return
+            self._report_notes(answer.notes)
+            self.notify(answer.summary, title="Imported", markup=False)
+            self.load()
 
         self.app.push_screen(
-            PromptScreen(
+            FileScreen(
                 "Import a chat transcript",
                 "File",
                 "One message per line: [YYYY-MM-DD HH:MM] Sender: text. Sender is Me, Seller "
                 "or AliExpress; lines that do not start with [ continue the message above. "
-                "All lines are imported, or none.",
+                "All lines are imported, or none; messages already in the chat are skipped.",
+                wanted=TRANSCRIPT_WANTED,
+                take=lambda path, should_stop: self._import_transcript(order_id, path),
                 placeholder="~/Downloads/chat.txt",
             ),
-            chosen,
+            imported,
         )
 
-    @work(thread=True, group="write", exit_on_error=False)
-    def _import_transcript(self, order_id: str, path_text: str) -> None:
-        path = Path(path_text).expanduser()
+    def _import_transcript(self, order_id: str, path: Path) -> TranscriptImported:
+        """Read, check and store a transcript (in the dialog's worker thread); every
+        refusal names the file and, for a bad line, the line."""
+        if path.stat().st_size > TRANSCRIPT_MAX_BYTES:
+            raise UserError(
+                f"{path.name} is too large for a chat transcript (more than "
+                f"{TRANSCRIPT_MAX_BYTES // 1024**2} MB). {TRANSCRIPT_WANTED}"
+            )
         try:
             text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-            raise FieldError(str(path), f"cannot be read ({reason})") from None
+        except UnicodeDecodeError:
+            raise UserError(f"{path.name} is not UTF-8 text. {TRANSCRIPT_WANTED}") from None
         notes = TextNotes()
-        messages = parse_transcript(text, notes=notes)
+        try:
+            messages = parse_transcript(text, notes=notes)
+        except FieldError as error:
+            if error.field == "transcript":  # nothing in it
+                raise UserError(f"{path.name} {error.message}. {TRANSCRIPT_WANTED}") from None
+            raise UserError(
+                f"{path.name}, {error.field}: {error.message}. Nothing was imported."
+            ) from None
         count = self.aliret.db.call(lambda store: store.add_messages(order_id, messages))
-        self.app.call_from_thread(self._report_notes, notes)
         already = len(messages) - count
         said = f"{count} new message{'s' if count != 1 else ''} imported from {path.name}"
         if already:
             said += f"; {already} {'was' if already == 1 else 'were'} already in the chat"
-        self.app.call_from_thread(self.notify, said, title="Imported", markup=False)
-        self.app.call_from_thread(self.load)
+        return TranscriptImported(said, notes)
 
     def action_edit_message(self) -> None:
         message = self.query_one(ChatLog).highlighted_message

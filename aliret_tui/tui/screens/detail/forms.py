@@ -1,19 +1,27 @@
 """The small dialogs of the detail screen: pick and record an event, write a chat
-message, ask for a path or a label, edit a note."""
+message, ask for a file (typed with completion, dropped, or browsed for), a path or
+a label, edit a note."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import (
     Button,
+    Checkbox,
     Input,
     Label,
     OptionList,
@@ -22,7 +30,8 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import get_current_worker
 
 from aliret_tui.domain.corrections import Correction
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, understood_date
@@ -30,8 +39,11 @@ from aliret_tui.domain.models import ChatMessage, Event, EventInput, Order, Orde
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, Transition
 from aliret_tui.errors import UserError
+from aliret_tui.files import HashingCancelled
 from aliret_tui.sanitize import outgoing
+from aliret_tui.tui.paths_input import PathSuggester, browse_for_file, dropped_path
 from aliret_tui.tui.screens.order_form import date_label
+from aliret_tui.tui.widgets.checks import TICKED, UNTICKED
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -89,6 +101,37 @@ FIELD_LABELS = {
 }
 
 
+class TickList(SelectionList[int]):
+    """A SelectionList drawn ``[✓] line`` when chosen and ``[ ] line`` when not, as
+    the order form's checkboxes are: the choice reads by its shape, without colour
+    (Textual draws the same ``▐X▌`` both ways, in another colour)."""
+
+    DEFAULT_CSS = """
+    TickList {
+        & > .selection-list--button,
+        & > .selection-list--button-highlighted { color: $text-muted; }
+        & > .selection-list--button-selected,
+        & > .selection-list--button-selected-highlighted { color: $text-success; }
+    }
+    """
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return line
+        segments = list(line)
+        # SelectionList draws [side, mark, side, " ", *prompt]: a box around the mark.
+        if len(segments) < 4 or segments[1].text != Checkbox.BUTTON_INNER:
+            return line
+        mark = TICKED if selection.value in self.selected else UNTICKED
+        on_line = Style(bgcolor=segments[3].style.bgcolor if segments[3].style else None)
+        box = (segments[1].style or Style()) + on_line  # the mark's colour, on the line
+        segments[:3] = [Segment("[", box), Segment(mark, box), Segment("]", box)]
+        return Strip(segments, line.cell_length)
+
+
 class Dialog(ReportsWorkerErrors, ModalScreen[Any]):
     """A dialog that closes with escape and shows refusals in a status line."""
 
@@ -112,7 +155,7 @@ class Dialog(ReportsWorkerErrors, ModalScreen[Any]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
 
 class EventPickerScreen(Dialog):
@@ -276,7 +319,7 @@ class EventFormScreen(Dialog):
         recorded = self._recorded_value(name)
         if name == "lines":
             chosen = set(recorded or ())
-            return SelectionList[int](
+            return TickList(
                 *(
                     (line.describe(self.order.currency), line.position, line.position in chosen)
                     for line in self.lines
@@ -594,6 +637,154 @@ class PromptScreen(Dialog):
             return
         choice = self.query_one("#choice", Select).value if self.choices else None
         self.dismiss((value, choice))
+
+
+class FileScreen(Dialog):
+    """Asks for a file to read. The path completes as it is typed (→ takes the
+    suggestion), a file dropped on the terminal pastes a path that is understood
+    (quoted, backslash-escaped, file://), and ctrl+o browses for it.
+
+    ``take(path, should_stop)`` reads the file off the event loop; the dialog closes
+    with what it returns. A path that is no readable file, or a refusal ``take``
+    raises (a ``UserError``), is shown in the dialog, naming the field and what it
+    takes, and what was typed stays to be corrected."""
+
+    DEFAULT_CSS = """
+    FileScreen #dialog-status.-working { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("ctrl+o", "browse", "Browse…", priority=True),
+        Binding("ctrl+s", "save", "OK", show=False, priority=True),  # as in the other dialogs
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        explanation: str,
+        *,
+        wanted: str,
+        take: Callable[[Path, Callable[[], bool]], Any],
+        placeholder: str = "",
+    ):
+        """``wanted``: what the field takes, as said after a refusal ("Give a photo,
+        a video or a document.")."""
+        super().__init__()
+        self.heading = title
+        self.label = label
+        self.explanation = explanation
+        self.wanted = wanted
+        self.take = take
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("[b]$heading[/b]", heading=self.heading))
+            if self.explanation:
+                yield Static(Content(self.explanation), classes="muted")
+            yield Label(
+                Content.from_markup(
+                    "$label (→ completes it; or drop the file on the terminal)", label=self.label
+                )
+            )
+            yield Input(
+                placeholder=self.placeholder, id="value", compact=True, suggester=PathSuggester()
+            )
+            yield Static("", id="dialog-status")
+            with Horizontal(classes="buttons"):
+                yield Button("Browse… (ctrl+o)", id="browse")
+                yield Button("OK (enter)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    @on(Button.Pressed, "#browse")
+    def action_browse(self) -> None:
+        def chosen(path: Path) -> None:
+            field = self.query_one("#value", Input)
+            field.value = str(path)
+            field.cursor_position = len(field.value)
+            field.focus()
+            self.action_save()
+
+        typed = self.query_one("#value", Input).value
+        browse_for_file(self, typed, self.heading, chosen)
+
+    @on(Input.Changed, "#value")
+    def _typed(self) -> None:
+        """A refusal is about what was typed: it goes as the path is corrected."""
+        if not self.query_one("#dialog-status", Static).has_class("-working"):
+            self.show_status("")
+
+    @on(Input.Submitted, "#value")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        typed = self.query_one("#value", Input).value
+        path_text = dropped_path(typed)
+        if not path_text.strip():
+            self._refuse(f"{self.label}: nothing typed yet. {self.wanted}")
+            return
+        path = Path(path_text)
+        self._show_working(f"Reading {path.name or path}…")
+        self._read(Path.cwd() / path if not path.is_absolute() else path)
+
+    @work(thread=True, exclusive=True, group="read-file", exit_on_error=False)
+    def _read(self, path: Path) -> None:
+        worker = get_current_worker()
+        problem = unreadable_file_problem(path)
+        if problem:
+            self.app.call_from_thread(self._refuse, f"{self.label}: {problem}. {self.wanted}")
+            return
+        try:
+            result = self.take(path, lambda: worker.is_cancelled)
+        except HashingCancelled:
+            return  # the dialog was left
+        except UserError as refused:
+            self.app.call_from_thread(self._refuse, f"{self.label}: {refused}")
+            return
+        except OSError as error:  # it went, or became unreadable, while being read
+            reason = error.strerror or type(error).__name__
+            said = f"{self.label}: {path} cannot be read ({reason}). {self.wanted}"
+            self.app.call_from_thread(self._refuse, said)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.dismiss, result)
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "read-file")  # a large file stops being read
+        self.dismiss(None)
+
+    def _show_working(self, message: str) -> None:
+        self.query_one("#dialog-status", Static).add_class("-working")
+        super().show_status(message)
+
+    def _refuse(self, message: str) -> None:
+        self.show_status(message)
+        self.query_one("#value", Input).focus()
+
+    def show_status(self, message: str) -> None:
+        self.query_one("#dialog-status", Static).remove_class("-working")
+        super().show_status(message)
+
+
+def unreadable_file_problem(path: Path) -> str | None:
+    """Why ``path`` is no file that can be read (None: it is one). Not opened here."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return f"there is nothing at {path}"
+    except NotADirectoryError:
+        return f"{path} is not a path to a file (a part of it is a file, not a folder)"
+    except OSError as error:
+        return f"{path} cannot be read ({error.strerror})"
+    if stat.S_ISDIR(found.st_mode):
+        return f"{path} is a folder, not a file"
+    if not stat.S_ISREG(found.st_mode):
+        return f"{path} is not a regular file (a device, a pipe or a socket)"
+    if not os.access(path, os.R_OK):
+        return f"{path} cannot be read (permission denied)"
+    return None
 
 
 class NoteScreen(Dialog):
