@@ -32,11 +32,17 @@ async def open_order(pilot, app) -> DetailScreen:
     return app.screen
 
 
-async def escalate_now(pilot, app) -> None:
+async def escalate_now(pilot, app, opens_on: str | None) -> None:
+    """r, e, ctrl+s; the menu says from which day escalation opens while it is ahead."""
     await pilot.press("r")
     await settle(pilot, app)
     assert isinstance(app.screen, EventPickerScreen)
-    assert "Escalated to mediation" in screen_text(app)
+    shown = screen_text(app)
+    assert "Escalated to mediation" in shown
+    if opens_on is None:
+        assert "· from" not in shown
+    else:
+        assert f"Escalated to mediation  · from {opens_on}" in shown
     await pilot.press("e")
     await settle(pilot, app)
     assert isinstance(app.screen, EventFormScreen)
@@ -55,7 +61,7 @@ async def test_escalating_on_day_2_keeps_the_form_open_and_says_when(make_app, s
     async with app.run_test(size=SIZE) as pilot:
         await open_order(pilot, app)
         assert f"possible from {days(2)}" in one_line(screen_text(app))  # the overview's hint
-        await escalate_now(pilot, app)
+        await escalate_now(pilot, app, opens_on=str(days(2)))
         form = app.screen
         assert isinstance(form, EventFormScreen), "the refused form stays open"
         error = form.query_one("#error-on")  # at the date, the value that is too early
@@ -76,7 +82,7 @@ async def test_escalating_on_day_4_is_recorded(make_app, store, db_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_order(pilot, app)
-        await escalate_now(pilot, app)
+        await escalate_now(pilot, app, opens_on=None)
         assert isinstance(app.screen, DetailScreen), screen_text(app)
         assert "in mediation" in screen_text(app)
     with Store(db_path) as reopened:

@@ -4,9 +4,10 @@ a label, edit a note."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,11 +160,13 @@ class Dialog(ReportsWorkerErrors, ModalScreen[Any]):
 
 
 class EventPickerScreen(Dialog):
-    """'What happened?': the events allowed now, each with its own key."""
+    """'What happened?': the events allowed now, each with its own key; one that a
+    policy rule opens later (an escalation before day 4) says from which day."""
 
-    def __init__(self, allowed: list[EventKind]):
+    def __init__(self, allowed: list[EventKind], opens: Mapping[EventKind, dt.date] = {}):
         super().__init__()
         self.allowed = allowed
+        self.opens = opens
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -172,7 +175,10 @@ class EventPickerScreen(Dialog):
                 *(
                     Option(
                         Content.from_markup(
-                            "[b $accent]$key[/]  $label", key=EVENT_KEYS[kind], label=kind.label
+                            "[b $accent]$key[/]  $label[$text-muted]$opens[/]",
+                            key=EVENT_KEYS[kind],
+                            label=kind.label,
+                            opens=f"  · from {self.opens[kind]}" if kind in self.opens else "",
                         ),
                         id=kind.value,
                     )

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from aliret_tui.domain.corrections import Correction
 from aliret_tui.domain.timeline import timeline_lines, timeline_text
 from aliret_tui.domain.vocabulary import EventKind
+from aliret_tui.domain.workflow import opens_on
 from aliret_tui.files import HashingCancelled, write_private_file
 from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.breakpoints import apply_breakpoints
@@ -514,7 +515,14 @@ class DetailScreen(ChatActions, EvidenceActions):
             if kind is not None:
                 self._open_event_form(kind)
 
-        self.app.push_screen(EventPickerScreen(self.allowed), picked)
+        assert self.record is not None
+        order, today = self.record.order, self.aliret.time.today()
+        opens = {
+            kind: day
+            for kind in self.allowed
+            if (day := opens_on(order, kind, self.aliret.policy)) is not None and day > today
+        }
+        self.app.push_screen(EventPickerScreen(self.allowed, opens), picked)
 
     def _open_event_form(self, kind: EventKind) -> None:
         assert self.record is not None
