@@ -612,7 +612,9 @@ class Summary:
     pending_amounts: dict[str, Decimal]
     recovered: dict[str, Decimal]
 
-    def text(self) -> str:
+    def text(self, recovered_known: bool = True) -> str:
+        """The summary line; ``recovered_known`` False while only the live orders are
+        read (the refunded ones come later): "recovered …", not a wrong 0."""
         windows = f"{self.open_windows} open window{'s' if self.open_windows != 1 else ''}"
         parts = [windows]
         if self.at_stake:
@@ -621,7 +623,10 @@ class Summary:
         if self.pending_amounts:
             pending += f" ({money(self.pending_amounts)})"
         parts.append(pending)
-        parts.append(f"recovered {money(self.recovered) if self.recovered else '0'}")
+        if not recovered_known:
+            parts.append("recovered …")
+        else:
+            parts.append(f"recovered {money(self.recovered) if self.recovered else '0'}")
         return " · ".join(parts)
 
 

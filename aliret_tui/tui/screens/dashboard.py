@@ -282,7 +282,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             self._tidy_memory_soon()  # once: later loads (coming back, a change) never pause
         cards = countdown_rows(self.rows) if message.cards is None else message.cards
         self.query_one(CountdownPanel).show_cards(cards, self.aliret.now)
-        summary = Content((message.summary or summarise(self.rows)).text())
+        summary = Content((message.summary or summarise(self.rows)).text(message.complete))
         if message.backup_problem is not None:
             summary = Content.assemble(BACKUP_FAILED, " · ", summary)
             if message.backup_problem != self._backup_problem_told:
