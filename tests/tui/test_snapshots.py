@@ -64,10 +64,11 @@ def test_dashboard_empty(snap_compare, tmp_path):
     assert snap_compare(app, run_before=steady(), terminal_size=(120, 36))
 
 
-def test_add_form_with_a_validation_error(snap_compare, tmp_path):
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_add_form_with_a_validation_error(snap_compare, tmp_path, size):
     keys = ["a", *"X1", "tab", *"Cable", "tab", *"-3", "tab", *"usd", "ctrl+s"]
     app = demo_app(tmp_path, filled=False)
-    assert snap_compare(app, run_before=steady(*keys), terminal_size=(120, 36))
+    assert snap_compare(app, run_before=steady(*keys), terminal_size=size)
 
 
 def test_help(snap_compare, tmp_path):
@@ -79,9 +80,10 @@ def test_help(snap_compare, tmp_path):
 SELLER_REFUSED = ["slash", *"keyboard", "enter", "enter"]
 
 
-def test_detail_seller_refused_overview(snap_compare, tmp_path):
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_detail_seller_refused_overview(snap_compare, tmp_path, size):
     app = demo_app(tmp_path)
-    assert snap_compare(app, run_before=steady(*SELLER_REFUSED), terminal_size=(120, 36))
+    assert snap_compare(app, run_before=steady(*SELLER_REFUSED), terminal_size=size)
 
 
 def test_detail_awaiting_seller_evidence(snap_compare, tmp_path):
@@ -90,10 +92,19 @@ def test_detail_awaiting_seller_evidence(snap_compare, tmp_path):
     assert snap_compare(app, run_before=steady(*keys), terminal_size=(120, 36))
 
 
-def test_detail_refunded_timeline(snap_compare, tmp_path):
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_detail_refunded_timeline(snap_compare, tmp_path, size):
+    """With the record of a corrected tracking number below the timeline."""
     keys = ["f", "f", "f", "slash", *"backpack", "enter", "enter", "2"]
     app = demo_app(tmp_path)
-    assert snap_compare(app, run_before=steady(*keys), terminal_size=(120, 36))
+    assert snap_compare(app, run_before=steady(*keys), terminal_size=size)
+
+
+def test_keeping_the_item_asks_first(snap_compare, tmp_path):
+    """A closing event (kept) asks before it is recorded, and says how to take it back."""
+    keys = ["slash", *"earbuds", "enter", "enter", "r", "k", "ctrl+s"]
+    app = demo_app(tmp_path)
+    assert snap_compare(app, run_before=steady(*keys), terminal_size=(80, 24))
 
 
 def test_detail_chat(snap_compare, tmp_path):
