@@ -613,8 +613,11 @@ class Summary:
     recovered: dict[str, Decimal]
 
     def text(self, recovered_known: bool = True) -> str:
-        """The summary line; ``recovered_known`` False while only the live orders are
-        read (the refunded ones come later): "recovered …", not a wrong 0."""
+        return " · ".join(self.parts(recovered_known))
+
+    def parts(self, recovered_known: bool = True) -> list[str]:
+        """The summary line's parts; ``recovered_known`` False while only the live
+        orders are read (the refunded ones come later): "recovered …", not a wrong 0."""
         windows = f"{self.open_windows} open window{'s' if self.open_windows != 1 else ''}"
         parts = [windows]
         if self.at_stake:
@@ -627,7 +630,7 @@ class Summary:
             parts.append("recovered …")
         else:
             parts.append(f"recovered {money(self.recovered) if self.recovered else '0'}")
-        return " · ".join(parts)
+        return parts
 
 
 def summarise(rows: Iterable[OrderRow]) -> Summary:

@@ -102,15 +102,18 @@ async def test_the_footer_follows_the_terminal_width(tmp_path):
         assert "q Quit" in footer_line(app)
 
 
-async def test_the_summary_keeps_recovered_at_80_columns(tmp_path):
+@pytest.mark.parametrize("size", [SMALL, (120, 36), (100, 30)])
+async def test_the_summary_keeps_recovered_whole_on_one_line(tmp_path, size):
+    """It wraps between its parts, never inside an amount: "49.09 USD" is not cut
+    from "recovered 100.80 EUR +"."""
     app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
         summary = app.screen.query_one("#summary", Static)
         assert summary.region.height <= 2
         lines = screen_text(app).splitlines()[summary.region.y : summary.region.bottom]
-        painted = " ".join(" ".join(lines).split())
-        assert "recovered 100.80 EUR + 49.09 USD" in painted, painted
+        assert any("recovered 100.80 EUR + 49.09 USD" in line for line in lines), lines
+        assert any("at stake 101.50 EUR + 4.20 GBP + 121.09 USD" in line for line in lines)
 
 
 # -- the add form at 80x24 ---------------------------------------------------------------

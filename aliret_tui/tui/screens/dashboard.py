@@ -45,6 +45,7 @@ from aliret_tui.tui.view import (
 from aliret_tui.tui.widgets.countdown_panel import CountdownPanel
 from aliret_tui.tui.widgets.keys_footer import KeysFooter
 from aliret_tui.tui.widgets.orders_table import OrdersTable
+from aliret_tui.tui.widgets.summary_line import SummaryLine
 from aliret_tui.tui.widgets.virtual_list import VirtualList
 from aliret_tui.tui.workers import ReportsWorkerErrors
 
@@ -140,7 +141,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         apply_breakpoints(self)  # laid out for this width from the first frame
         yield Static(self._title_bar(), id="title-bar")
-        yield Static(Content("Loading…"), id="summary")
+        yield SummaryLine(id="summary")
         with Horizontal(id="body"):
             yield CountdownPanel(id="countdowns")
             with Vertical(id="orders-pane"):
@@ -282,15 +283,16 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             self._tidy_memory_soon()  # once: later loads (coming back, a change) never pause
         cards = countdown_rows(self.rows) if message.cards is None else message.cards
         self.query_one(CountdownPanel).show_cards(cards, self.aliret.now)
-        summary = Content((message.summary or summarise(self.rows)).text(message.complete))
+        summary = message.summary or summarise(self.rows)
+        parts = [Content(part) for part in summary.parts(recovered_known=message.complete)]
         if message.backup_problem is not None:
-            summary = Content.assemble(BACKUP_FAILED, " · ", summary)
+            parts.insert(0, Content.assemble(BACKUP_FAILED))
             if message.backup_problem != self._backup_problem_told:
                 self._backup_problem_told = message.backup_problem
                 self.notify(
                     message.backup_problem, title="Backup failed", severity="error", markup=False
                 )
-        self.query_one("#summary", Static).update(summary)
+        self.query_one(SummaryLine).show(parts)
         self.refresh_view(keep_order_id=message.select)
 
     def refresh_view(self, keep_order_id: str | None = None) -> None:
