@@ -84,6 +84,7 @@ class _Holder(NamedTuple):
     name: str  # as a message names it
     does: tuple[str, str]  # (the class that binds it, its action)
     remapped: bool  # given by [keys], not a default
+    defaults: frozenset[str] = frozenset()  # a remapped action's keys before remapping
 
 
 def _refuse_clashes(
@@ -111,15 +112,17 @@ def _refuse_clashes(
         does = remapped[action]
         for key in split_keys(given):
             holder = holders.get(key)
-            if (
-                holder is not None
-                and holder.does != does
-                and (holder.remapped or key not in default_keys[action])
-            ):
+            # A default key kept where the defaults overlap by design (q also closes
+            # the help; e is both "correct event" and "edit message", one per tab).
+            keeps_default = key in default_keys[action] and (
+                holder is None or not holder.remapped or key in holder.defaults
+            )
+            if holder is not None and holder.does != does and not keeps_default:
                 raise ConfigError(
                     path,
                     f"keys.{action}",
                     f"{key!r} is already {holder.name} on {screen}; "
                     "choose another key, or remap that action too",
                 )
-            holders[key] = _Holder(f"given to keys.{action}", does, remapped=True)
+            given_to = f"given to keys.{action}"
+            holders[key] = _Holder(given_to, does, True, frozenset(default_keys[action]))

@@ -50,12 +50,16 @@ def with_key(app: App, text: str, binding_id: str, *owners: object, where: str =
 
 
 def bound_keys(owner: type) -> list[BoundKey]:
-    """One entry per key, as Textual merges them: a class's binding replaces its
-    base class's on the same key."""
-    by_key: dict[str, BoundKey] = {}
+    """One entry per binding, as Textual merges them: a class's bindings replace its
+    base class's on the same key, and one class may bind a key twice (e is both
+    "correct event" and "edit message" on the order screen, one per tab)."""
+    by_key: dict[str, list[BoundKey]] = {}
     for cls in reversed(owner.__mro__):
+        own: dict[str, list[BoundKey]] = {}
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
-            by_key[binding.key] = BoundKey(
-                binding.key, owner.__name__, binding.action, binding.id, binding.description
-            )
-    return list(by_key.values())
+            own.setdefault(binding.key, []).append(
+                BoundKey(binding.key, owner.__name__, binding.action, binding.id,
+                         binding.description)
+            )  # fmt: skip
+        by_key.update(own)
+    return [bound for bounds in by_key.values() for bound in bounds]

@@ -82,6 +82,8 @@ def keymap_of(text: str) -> dict[str, str]:
         ('[keys]\nadd = "n"\nedit = "n"\n', "keys.edit", ("'n'", "keys.add", "the dashboard")),
         ('[keys]\nadd = "n,w"\nedit = "w"\n', "keys.edit", ("'w'", "keys.add")),
         ('[keys]\nedit = "a"\nadd = "a"\n', "keys.add", ("'a'", "keys.edit")),  # a: add's own
+        # Still one action per key on a tab's screen: m is Add message.
+        ('[keys]\ncorrect_event = "m"\n', "keys.correct_event", ("'m'", "(add_message)")),
     ],
 )
 def test_a_key_bound_twice_on_one_screen_is_refused(text, key, fragments):
@@ -103,6 +105,9 @@ def test_a_key_bound_twice_on_one_screen_is_refused(text, key, fragments):
         '[keys]\nquit = "q"\n',  # its own default, though q closes the help screen
         '[keys]\nadd = "n,n"\n',
         '[keys]\nup = "w"\nfirst = "up"\n',  # "up" was freed first
+        # e and x each do one thing per tab of the order screen: both can be remapped.
+        '[keys]\ncorrect_event = "E"\n',
+        '[keys]\ndelete_message = "D"\nremove_evidence = "X"\n',
     ],
 )
 def test_keys_that_clash_with_nothing_are_accepted(text):
