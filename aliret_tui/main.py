@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from aliret_tui import PROG
-from aliret_tui.cli.main import parse_arguments, parse_plain_check
+from aliret_tui.cli.main import parse_arguments, parse_plain
 from aliret_tui.cli.output import echo_error
 from aliret_tui.errors import UserError
 from aliret_tui.runtime.context import Context
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    args = parse_plain_check(arguments) or parse_arguments(arguments)
+    args = parse_plain(arguments) or parse_arguments(arguments)
     try:
         context = _context(args)
         if args.command is None:

@@ -4,12 +4,9 @@ imported only when ``--notify`` has a reminder to send."""
 
 from __future__ import annotations
 
-import sys
-
-from aliret_tui.cli.output import echo, echo_json
+from aliret_tui.cli.output import echo, echo_json, echo_lines
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.errors import UserError
-from aliret_tui.sanitize import outgoing
 from aliret_tui.store.backup_status import failure_message
 from aliret_tui.store.due import DueItem, due_and_backup_failure, require_database
 from aliret_tui.terminal_cells import cells, pad, shorten
@@ -73,15 +70,6 @@ def plain_lines(items: list[DueItem], days: int) -> list[str]:
             f"  {item.action}"
         )
     return lines
-
-
-def echo_lines(lines: list[str]) -> None:
-    """``echo`` of the lines joined, each made safe on its own: the same result, since
-    no line holds a line break, but printable text (nearly all) passes without the
-    patterns being compiled, or even imported."""
-    if not "".join(lines).isprintable():
-        lines = [outgoing(line) for line in lines]
-    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _column(text: str, width: int) -> str:

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aliret_tui import paths
-from aliret_tui.cli.output import echo, echo_json
+from aliret_tui.cli.output import echo
 from aliret_tui.domain.clocks import describe_days_left
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, note_unusual_order_id
 from aliret_tui.domain.fields import order_id as typed_order_id
 from aliret_tui.domain.models import EventInput, Order, OrderFacts, parse
 from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
-from aliret_tui.files import writing_private_file
 from aliret_tui.runtime.context import Context
 from aliret_tui.sanitize import outgoing
-from aliret_tui.store.backup import stamp
 from aliret_tui.store.store import Store, StoreError, UpgradeNeeded
 from aliret_tui.terminal_cells import cells, pad, shorten
-from aliret_tui.transfer.documents import csv_chunks, json_chunks
 
 if TYPE_CHECKING:
+    import argparse
+
     from aliret_tui.importing.batch import ImportBatch
 
 # How the command line names each field in messages.
@@ -82,18 +77,6 @@ def stored_order_id(store: Store, typed: str) -> str:
     if wanted == typed or store.orders_by_id([wanted]) or not store.orders_by_id([typed]):
         return wanted
     return typed
-
-
-def _order_currency(context: Context, typed: str) -> str | None:
-    """The currency of the order ORDER_ID names, read without writing anything (an
-    event's amount is read in it); None when there is no such order."""
-    try:
-        typed_order_id(typed)
-    except FieldError:
-        return None  # refused with the other checks, in their order, by the caller
-    with open_store(context, readonly=True) as store:
-        found = store.orders_by_id([stored_order_id(store, typed)])
-    return found[0].currency if found else None
 
 
 # -- add -----------------------------------------------------------------------
@@ -150,19 +133,24 @@ def run_event(args: argparse.Namespace, context: Context) -> int:
         "amount": args.amount,
         "note": args.note,
     }
+    values = {key: value for key, value in given.items() if value is not None}
     notes = TextNotes()
+    today = context.time.today()
     try:
-        # An amount is read in the order's currency (1,234 yen is one thousand and more).
-        currency = _order_currency(context, args.order_id) if args.amount else None
-        request = parse(
-            EventInput,
-            {key: value for key, value in given.items() if value is not None},
-            notes=notes,
-            today=context.time.today(),
-            currency=currency,
-        )
+        if args.amount:
+            # Everything else is checked before the database is opened, as without an
+            # amount; the amount is read in the order's currency (1,234 yen is one
+            # thousand and more), found through the one connection that records it.
+            parse(EventInput, {**values, "amount": None}, notes=TextNotes(), today=today)
+        else:
+            request = parse(EventInput, values, notes=notes, today=today)
         with open_store(context) as store:
-            transition = store.record_event(stored_order_id(store, args.order_id), request)
+            order_id = stored_order_id(store, args.order_id)
+            if args.amount:
+                found = store.orders_by_id([order_id])
+                currency = found[0].currency if found else None
+                request = parse(EventInput, values, notes=notes, today=today, currency=currency)
+            transition = store.record_event(order_id, request)
             policy = store.policy
     except (FieldError, FieldErrors) as error:
         raise _as_option_error(error) from None
@@ -214,43 +202,6 @@ def order_summary(order: Order, policy: Policy, today: dt.date) -> dict[str, Any
         "action": clock.action(today) if clock and live else None,
         "archived": order.archived,
     }
-
-
-def run_list(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui.store.due import require_database
-
-    today = context.time.today()
-    with open_store(context, readonly=True) as store:  # a bad config.toml is said first
-        require_database(context.db_file, getattr(args, "db", None))
-        orders = store.list_orders(include_archived=args.all)
-        policy = store.policy
-    if not args.all:
-        orders = [order for order in orders if not order.state.is_closed]
-    summaries = [order_summary(order, policy, today) for order in orders]
-    summaries.sort(key=lambda s: (s["deadline"] is None, s["deadline"] or "", s["order_id"]))
-    if args.json:
-        echo_json(summaries)
-        return 0
-    if not summaries:
-        hint = "" if args.all else " (aliret-tui list --all shows closed ones too)"
-        echo(f"No {'' if args.all else 'active '}orders.{hint}")
-        return 0
-    echo(_table(summaries))
-    return 0
-
-
-def _table(summaries: list[dict[str, Any]]) -> str:
-    rows = [("ORDER", "TITLE", "STATE", "DEADLINE", "LEFT")]
-    for s in summaries:
-        state = s["state_label"] + (" (archived)" if s["archived"] else "")
-        left = describe_days_left(s["days_left"]) if s["days_left"] is not None else ""
-        order_id = outgoing(s["order_id"], one_line=True)  # the one field not cleaned on read
-        rows.append((order_id, shorten(s["title"], 40), state, s["deadline"] or "", left))
-    widths = [max(cells(row[column]) for row in rows) for column in range(5)]  # terminal cells
-    return "\n".join(
-        "  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
 
 
 # -- import / export -------------------------------------------------------------
@@ -353,6 +304,9 @@ def _refusals_named() -> Iterator[None]:
 def run_export(args: argparse.Namespace, context: Context) -> int:
     """Write the export as it is read, a batch of orders at a time: the document is
     never whole in memory. To a file, it replaces the file only once complete."""
+    from aliret_tui.files import writing_private_file
+    from aliret_tui.transfer.documents import csv_chunks, json_chunks
+
     today = context.time.today()
     with open_store(context, readonly=True) as store, store.read_snapshot():
         if args.format == "json":
@@ -371,50 +325,12 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-# -- calendar / settings --------------------------------------------------------------
-
-
-def run_config(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui.runtime.keymap import checked_keymap, remappable_ids
-    from aliret_tui.runtime.themes import check_theme
-
-    settings = context.settings()
-    check_theme(settings)
-    checked_keymap(settings, context.read_key_table)
-    echo(f"# {paths.config_path()} " + ("" if settings.path and Path(settings.path).exists()
-                                          else "(not there yet: all defaults)"))  # fmt: skip
-    for key, value in settings.items():
-        where = "default" if settings.origin(key) == "default" else "config.toml"
-        echo(f"{key} = {_toml_value(value)}".ljust(52) + f"  # {where}")
-    echo(
-        f"# keys you can remap under [keys]: {', '.join(remappable_ids(context.read_key_table()))}"
-    )
-    return 0
-
-
-def _toml_value(value: object) -> str:
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        inner = ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items())
-        return "{ " + inner + " }"
-    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # FreeReturnCap
-        return _toml_value(value._asdict())
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
 # -- backup / restore ----------------------------------------------------------------
 
 
 def run_backup(args: argparse.Namespace, context: Context) -> int:
+    from aliret_tui.store.backup import stamp
+
     with open_store(context, readonly=True) as store:
         if args.destination is None:
             made = store.backup_now("manual")
@@ -437,15 +353,4 @@ def run_restore(args: argparse.Namespace, context: Context) -> int:
         count = len(store.list_orders(include_archived=True))
     echo(f"Restored {count} orders from {source}.")
     echo(restored.note)
-    return 0
-
-
-# -- locate / dashboard ------------------------------------------------------------
-
-
-def run_locate(args: argparse.Namespace, context: Context) -> int:
-    echo(f"command:  {shlex.join(paths.command_line())}")  # for cron and other schedulers
-    echo(f"database: {context.db_path}")
-    echo(f"config:   {paths.config_path()}")
-    echo(f"backups:  {paths.backup_dir(context.db_path)}")
     return 0

@@ -8,7 +8,6 @@ order to be there, so a missing database is refused (never created), as by ``lis
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -40,13 +39,16 @@ from aliret_tui.domain.order_facts import fact_rows
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.timeline import timeline_text
 from aliret_tui.domain.vocabulary import Sender
-from aliret_tui.domain.workflow import allowed_events
+from aliret_tui.domain.workflow import allowed_events, opens_on
 from aliret_tui.errors import UserError
 from aliret_tui.runtime.context import Context
 from aliret_tui.sanitize import outgoing, shown
 from aliret_tui.store.store import Store
 from aliret_tui.terminal_cells import shorten
-from aliret_tui.transfer.documents import record_to_json
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 Origins = dict[str, tuple[str, str]]
 
@@ -94,6 +96,8 @@ def run_show(args: argparse.Namespace, context: Context) -> int:
         corrections = store.event_corrections(order_id)
         policy = store.policy
     if args.json:
+        from aliret_tui.transfer.documents import record_to_json
+
         echo_json({**record_to_json(record), "status": order_summary(record.order, policy, today)})
         return 0
     echo("\n".join(show_lines(record, origins, policy, today, corrections)))
@@ -121,7 +125,12 @@ def show_lines(
     last_event = record.events[-1].kind if record.events else None
     allowed = allowed_events(order, last_event)
     if allowed:
-        lines.append("  Can record next: " + ", ".join(allowed) + " (aliret-tui event -h)")
+        opening = {kind: opens_on(order, kind, policy) for kind in allowed}
+        named = [
+            f"{kind} (from {day})" if day is not None and day > today else str(kind)
+            for kind, day in opening.items()
+        ]
+        lines.append("  Can record next: " + ", ".join(named) + " (aliret-tui event -h)")
     if len(record.lines) > 1:
         lines += ["", f"Items ({len(record.lines)}):"]
         lines += [f"  {line.position}. {line.describe(order.currency)}" for line in record.lines]
@@ -179,12 +188,14 @@ def _chat_lines(record: OrderRecord) -> list[str]:
         return ["Chat: no messages (add one with aliret-tui message)."]
     seller = f"Seller ({record.order.store})" if record.order.store else "Seller"
     lines = [f"Chat ({_counted(len(messages), 'message')}):"]
-    for message in messages:
+    width = len(str(len(messages)))
+    for number, message in enumerate(messages, start=1):  # as message-edit N names them
         sender = seller if message.sender is Sender.SELLER else message.sender.label
         edited = " (edited)" if message.edited_at else ""
         first, *more = message.text.splitlines() or [""]
-        lines.append(f"  {message.sent_at.strftime(MINUTE_FORMAT)}  {sender}{edited}: {first}")
-        lines.extend(f"{'':20}{line}" for line in more)
+        when = message.sent_at.strftime(MINUTE_FORMAT)
+        lines.append(f"  {number:>{width}}. {when}  {sender}{edited}: {first}")
+        lines.extend(f"{'':{width + 22}}{line}" for line in more)
     return lines
 
 

@@ -21,3 +21,12 @@ def echo_error(message: str) -> None:
 def echo_json(data: object) -> None:
     """Print data as indented JSON, every string in it made safe first."""
     echo(outgoing_json(data, indent=2))
+
+
+def echo_lines(lines: list[str]) -> None:
+    """``echo`` of the lines joined, each made safe on its own: the same result, since
+    no line holds a line break, but printable text (nearly all) passes without the
+    patterns being compiled, or even imported."""
+    if not "".join(lines).isprintable():
+        lines = [outgoing(line) for line in lines]
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -1,5 +1,6 @@
-"""The full command-line grammar (argparse). Built only when a command needs it:
-the plain `aliret-tui check` is parsed by ``main.parse_plain_check`` instead."""
+"""The full command-line grammar (argparse). Built only when a command needs it, and
+then only that command's arguments: the plain read-only command lines (check, list,
+show, locate, config) are parsed by ``main.parse_plain`` instead."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from aliret_tui import PROG, __version__
 from aliret_tui.cli import calendar_feed as calendar_commands
 from aliret_tui.cli import reminders as reminder_commands
-from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason, Sender, names
+from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender, names
 from aliret_tui.timesource import parse_iso_date
 
 # The dates a user types (not --today, which stays strict).
@@ -129,7 +130,8 @@ def _order_fact_options(parser: argparse.ArgumentParser, *, editing: bool) -> No
 
 
 def _order_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
-    """show, edit, archive, unarchive, delete, message and attach (cli.order_commands)."""
+    """show, edit, archive, unarchive, delete, message and attach (cli.order_commands),
+    then the chat and evidence commands."""
     show = command("show", "print one order: its facts, clocks, timeline, evidence and chat")
     show.add_argument("order_id", metavar="ORDER_ID")
     show.add_argument(
@@ -179,6 +181,87 @@ def _order_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         "item", metavar="ITEM", help="the item's number as show lists it, or its label"
     )
     attach.add_argument("file", metavar="FILE")
+    _chat_and_evidence_commands(command)
+
+
+def _item_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("order_id", metavar="ORDER_ID")
+    parser.add_argument(
+        "item", metavar="ITEM", help="the item's number as show lists it, or its label"
+    )
+
+
+def _message_number_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("order_id", metavar="ORDER_ID")
+    parser.add_argument(
+        "number", metavar="N", help="the message's number, as `aliret-tui show ORDER_ID` lists it"
+    )
+
+
+def _chat_and_evidence_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """The evidence checklist and the chat log (cli.chat_evidence_commands)."""
+    evidence_add = command("evidence-add", "add your own item to an order's evidence checklist")
+    evidence_add.add_argument("order_id", metavar="ORDER_ID")
+    evidence_add.add_argument(
+        "label", metavar="LABEL", help="what to collect, e.g. 'Photo of the serial number'"
+    )
+    evidence_add.add_argument(
+        "--kind",
+        metavar="K",
+        default="other",
+        help="one of: " + ", ".join(names(EvidenceKind))
+        + " (photos and videos count for mediation readiness; default other)",
+    )  # fmt: skip
+
+    tick = command("evidence-tick", "tick an evidence item as collected (--off unticks it)")
+    _item_argument(tick)
+    tick.add_argument("--off", action="store_true", help="untick it")
+
+    note = command("evidence-note", "write the note of an evidence item ('' clears it)")
+    _item_argument(note)
+    note.add_argument("text", metavar="TEXT", help="the note; - reads it from standard input")
+
+    remove = command(
+        "evidence-remove",
+        "take an item off the evidence checklist, with the record of its attached files "
+        "(the files themselves are never touched)",
+    )
+    _item_argument(remove)
+    remove.add_argument("--yes", action="store_true", help="really remove it (required)")
+
+    detach = command(
+        "detach",
+        "forget the files attached to an evidence item (the files themselves are never touched)",
+    )
+    _item_argument(detach)
+    detach.add_argument("--yes", action="store_true", help="really detach them (required)")
+
+    message_edit = command(
+        "message-edit",
+        "correct a chat message: its text, sender or time (it is marked as edited)",
+    )
+    _message_number_argument(message_edit)
+    message_edit.add_argument(
+        "text", metavar="TEXT", nargs="?", help="the corrected text; - reads it from standard input"
+    )
+    message_edit.add_argument(
+        "--from", dest="sender", metavar="WHO", help="who sent it: " + ", ".join(names(Sender))
+    )
+    message_edit.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="when it was sent")
+
+    message_delete = command("message-delete", "delete a message from an order's chat log")
+    _message_number_argument(message_delete)
+    message_delete.add_argument("--yes", action="store_true", help="really delete it (required)")
+
+    message_import = command(
+        "message-import",
+        "add a chat transcript to an order's chat log ('[YYYY-MM-DD HH:MM] Seller: text' "
+        "lines); messages already there are not added again",
+    )
+    message_import.add_argument("order_id", metavar="ORDER_ID")
+    message_import.add_argument(
+        "file", metavar="FILE", help="a UTF-8 text file, or - for standard input"
+    )
 
 
 def _event_value_options(parser: argparse.ArgumentParser, *, correcting: bool) -> None:
@@ -208,7 +291,24 @@ def _event_value_options(parser: argparse.ArgumentParser, *, correcting: bool) -
     parser.add_argument("--note", metavar="TEXT", help="a note for the timeline" + cleared)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """A command left out of a parser built for another one: whatever is added to it
+    goes nowhere (building every command's arguments costs more than most commands)."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
+        return lambda *args, **kwargs: self
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole grammar; with ``only``, the arguments of that command alone (the
+    others are not there at all). A name that is no command gives the whole grammar."""
+    built = _build(only)
+    if only is not None and built[1] != {only}:
+        return _build(None)[0]
+    return built[0]
+
+
+def _build(only: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Never miss a return deadline: orders, disputes, evidence and refunds.",
@@ -218,7 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    made: set[str] = set()
+
     def command(name: str, help_text: str, **extra: Any) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return _Skipped()  # type: ignore[return-value]
+        made.add(name)
         sub = commands.add_parser(name, help=help_text, description=help_text, **extra)
         _global_options(sub, top_level=False)
         return sub
@@ -357,4 +462,4 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_commands(command)
     command("config", "print the effective settings and where each came from")
     command("locate", "print where the database, config file and backups are")
-    return parser
+    return parser, made

@@ -5,8 +5,6 @@ and clocks from the corrected timeline, refuse a correction that would not hold
 
 from __future__ import annotations
 
-import argparse
-
 from aliret_tui.cli.commands import status_line
 from aliret_tui.cli.order_commands import existing_order, open_existing, shown_id
 from aliret_tui.cli.output import echo
@@ -15,6 +13,10 @@ from aliret_tui.domain.fields import FieldError, FieldErrors
 from aliret_tui.domain.policy import Policy
 from aliret_tui.errors import UserError
 from aliret_tui.runtime.context import Context
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 # How the command line names each correctable value in messages.
 _ARGUMENT_NAMES = {"seq": "N", "on": "--on", "kind": "EVENT"}

@@ -108,3 +108,10 @@ def test_history_that_escalated_early_is_imported_as_it_happened(cli, seed, tmp_
     # Correcting something else on that order is not held against the old date.
     noted = cli("event-edit", "1", "2", "--note", "refused in chat", db=fresh)
     assert noted.code == 0, noted.err
+
+
+def test_show_says_from_which_day_an_escalation_opens(cli, seed):
+    seed(*OPENED_TWO_DAYS_AGO)
+    result = cli("show", "1")
+    assert result.code == 0, result.err
+    assert "escalated (from 2026-03-12)" in result.out

@@ -74,9 +74,9 @@ def test_show_prints_the_facts_clock_timeline_evidence_and_chat(cli, seed, db):
     assert "  1. [ ] Photos of the problem" in out
     chat = out[out.index("Chat (2 messages):") :].splitlines()
     assert chat[1:4] == [
-        "  2026-03-05 09:30  Me: It is too small",
-        "  2026-03-06 10:00  Seller (Best Shop): Sorry!",
-        "                    We will help",
+        "  1. 2026-03-05 09:30  Me: It is too small",
+        "  2. 2026-03-06 10:00  Seller (Best Shop): Sorry!",
+        "                       We will help",
     ]
 
 

@@ -246,10 +246,38 @@ def _cases() -> dict[str, Case]:
                            code=2),
         "attach by a hostile label": Case(("attach", HOSTILE_DISPUTE_ID, "{label}",
                                            f"{{folder}}/{EVIDENCE_FILE}")),
+        # The chat and evidence commands, on the corpus in the dispute's checklist and chat.
+        "evidence-add": Case(("evidence-add", HOSTILE_DISPUTE_ID, "--kind=photo", "--",
+                              ARGV_TEXT[:400])),  # a label is one line of at most 500
+        "evidence-add to a hostile id": Case(("evidence-add", HOSTILE_ID, HOSTILE_NAME)),
+        "evidence-tick": Case(("evidence-tick", HOSTILE_DISPUTE_ID, "{label}")),
+        "evidence-tick --off": Case(("evidence-tick", HOSTILE_DISPUTE_ID, "2", "--off")),
+        "evidence-note": Case(("evidence-note", HOSTILE_DISPUTE_ID, "{label}", "--", ARGV_TEXT)),
+        "evidence-note -": Case(("evidence-note", HOSTILE_DISPUTE_ID, "1", "-"),
+                                stdin=f"{HOSTILE_NAME}\n{ARGV_TEXT}".encode()),
+        "evidence-remove": Case(("evidence-remove", HOSTILE_DISPUTE_ID, "{label}", "--yes")),
+        "detach with nothing attached": Case(("detach", HOSTILE_DISPUTE_ID, "{label}", "--yes")),
+        "message-edit": Case(("message-edit", HOSTILE_DISPUTE_ID, "1", "--", ARGV_TEXT)),
+        "message-edit --from --at": Case(("message-edit", HOSTILE_DISPUTE_ID, "2", "--from=me",
+                                          "--at=2026-11-20 10:00")),
+        "message-delete": Case(("message-delete", HOSTILE_DISPUTE_ID, "3", "--yes")),
+        "message-import": Case(("message-import", HOSTILE_DISPUTE_ID,
+                                f"{{folder}}/{HOSTILE_NAME}.txt")),
+        "message-import -": Case(("message-import", HOSTILE_ID, "-"),
+                                 stdin=f"[2026-11-20 10:00] Seller: {ARGV_TEXT}\n".encode()),
     }  # fmt: skip
 
 
 CASES = _cases()
+
+
+def _transcript() -> str:
+    """A chat transcript whose every message is hostile text (one line each)."""
+    return "".join(
+        f"[2026-11-20 10:{minute:02}] Seller: {' '.join(entry.text.split())}\n"
+        for minute, entry in enumerate(CORPUS[:50])
+        if shown(" ".join(entry.text.split())).strip() and not entry.text.lstrip().startswith("[")
+    )
 
 
 def _fill(template_args: tuple[str, ...], db: Path, out: Path, backup: Path) -> tuple[str, ...]:
@@ -295,6 +323,7 @@ def test_every_command_and_format_is_safe(name, db, tmp_path, monkeypatch, notif
     (db.parent / f"{HOSTILE_NAME}.json").write_text(_json_document(), "utf-8")
     (db.parent / f"{HOSTILE_NAME}.csv").write_text(_csv_document(), "utf-8")
     (db.parent / EVIDENCE_FILE).write_bytes(b"\xff\xd8 a photo")
+    (db.parent / f"{HOSTILE_NAME}.txt").write_text(_transcript(), "utf-8")
     if case.progress:  # shown every 500 orders
         (db.parent / f"big{HOSTILE_NAME}.json").write_text(_json_document(copies=14), "utf-8")
     out = db.parent / f"out{HOSTILE_NAME}"
@@ -360,6 +389,24 @@ def test_the_order_commands_show_the_hostile_orders_cleaned(db, monkeypatch):
     attached = run(db, "attach", HOSTILE_DISPUTE_ID, "3", str(db))
     assert attached.out.startswith("Attached aliret.db (") and "item 3: USB cable" in attached.out
     assert run(db, "archive", HOSTILE_ID).out.startswith("Archived order ID 1: ")
+
+
+def test_detach_names_hostile_files_and_labels_cleaned(db, monkeypatch):
+    """A file with a hostile name, attached to an item with a hostile label: `detach`
+    names both, when it refuses without --yes and when it detaches."""
+    label = _hostile_label(db)
+    (db.parent / EVIDENCE_FILE).write_bytes(b"\xff\xd8 a photo")
+    attached = run(db, "attach", HOSTILE_DISPUTE_ID, label, str(db.parent / EVIDENCE_FILE))
+    assert attached.code == 0, attached.err
+    refused = run(db, "detach", HOSTILE_DISPUTE_ID, label)
+    assert refused.code == 2 and len(refused.err_lines) == 1, refused.err
+    assert "--yes: is required to detach 1 file (photoname" in refused.err
+    detached = run(db, "detach", HOSTILE_DISPUTE_ID, label, "--yes")
+    assert detached.code == 0, detached.err
+    assert detached.out.startswith("Detached 1 file from evidence item ")
+    for ran in (attached, refused, detached):
+        assert_safe(ran.out, "stdout of detach")
+        assert_safe(ran.err, "stderr of detach")
 
 
 def test_every_command_is_covered():
@@ -470,6 +517,26 @@ def _refusals() -> dict[str, Refusal]:
                                                       "{notes}"), shows="ITEM: no item"),
         "attach a hostile file that is not there": Refusal(
             ("attach", HOSTILE_DISPUTE_ID, "1", f"{{folder}}/{HOSTILE_NAME}"), shows="FILE"),
+        "evidence-add with a hostile kind": Refusal(("evidence-add", HOSTILE_ID, "x",
+                                                     f"--kind={HOSTILE_NAME}"), shows="--kind"),
+        "evidence-add with hostile text only": Refusal(("evidence-add", HOSTILE_ID,
+                                                        f"{OSC_TITLE}\x1b[2J"), shows="LABEL"),
+        "evidence-tick an unknown hostile item": Refusal(("evidence-tick", HOSTILE_DISPUTE_ID,
+                                                          HOSTILE_NAME), shows="ITEM: no item"),
+        "evidence-note on an unknown hostile id": Refusal(("evidence-note", f"X{HOSTILE_ID}", "1",
+                                                           "x"), shows="no order XID"),
+        "evidence-remove without --yes": Refusal(("evidence-remove", HOSTILE_DISPUTE_ID, "1"),
+                                                 shows="add --yes"),
+        "message-edit a hostile number": Refusal(("message-edit", HOSTILE_DISPUTE_ID,
+                                                  HOSTILE_NAME, "x"), shows="N: must be"),
+        "message-edit with a hostile --from": Refusal(("message-edit", HOSTILE_DISPUTE_ID, "1",
+                                                       f"--from={HOSTILE_NAME}"), shows="--from"),
+        "message-delete without --yes": Refusal(("message-delete", HOSTILE_DISPUTE_ID, "1"),
+                                                shows="add --yes"),
+        "message-import a hostile line": Refusal(("message-import", HOSTILE_ID, "{transcript}"),
+                                                 shows="FILE: line 1"),
+        "message-import a hostile file that is not there": Refusal(
+            ("message-import", HOSTILE_ID, f"{{folder}}/{HOSTILE_NAME}"), shows="FILE"),
     }  # fmt: skip
 
 
@@ -486,7 +553,10 @@ def test_every_refusal_is_one_safe_line(name, db, hostile_config_folder):
     (db.parent / "keys.json").write_text(HOSTILE_KEY_JSON, "utf-8")
     notes = db.parent / f"notes{HOSTILE_NAME}.db"
     notes.write_text("my notes, not a database\n")
-    values = {"folder": str(db.parent), "evil": str(_crafted_backup(db)), "notes": str(notes)}
+    transcript = db.parent / f"chat{HOSTILE_NAME}.txt"
+    transcript.write_text(f"[{HOSTILE_NAME}] Me: {ARGV_TEXT}\n", "utf-8")
+    values = {"folder": str(db.parent), "evil": str(_crafted_backup(db)), "notes": str(notes),
+              "transcript": str(transcript)}  # fmt: skip
     args = tuple(arg.format(**values) if "{" in arg else arg for arg in refusal.args)
     if refusal.config is not None:
         hostile_config_folder.mkdir(exist_ok=True)

@@ -48,10 +48,15 @@ def replace_section(heading: str, body: str) -> None:
 
 
 def run_process(
-    command: list[str], env: dict[str, str], *, any_stderr_fails: bool = False
+    command: list[str],
+    env: dict[str, str],
+    *,
+    any_stderr_fails: bool = False,
+    exit_codes: tuple[int, ...] = (0,),
 ) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB, the child's own ``ru_maxrss``) of one whole
-    process; it must succeed (and, with ``any_stderr_fails``, print no error)."""
+    process; it must end with one of ``exit_codes`` (`check` says 1 when something
+    is due) and, with ``any_stderr_fails``, print no error."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
@@ -60,6 +65,6 @@ def run_process(
     seconds = time.perf_counter() - start
     errors = process.stderr.read().decode("utf-8", "replace")
     process.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0 or (any_stderr_fails and errors):
+    if os.waitstatus_to_exitcode(status) not in exit_codes or (any_stderr_fails and errors):
         raise RuntimeError(f"{' '.join(command[:8])}… failed:\n{errors[-2000:]}")
     return seconds, usage.ru_maxrss / 1024
