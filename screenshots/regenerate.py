@@ -31,6 +31,8 @@ SHOTS: dict[str, tuple[tuple[int, int], list[str | events.Paste]]] = {
     "detail-evidence": ((120, 36), ["slash", *"keyboard", "enter", "enter", "4"]),
     "detail-timeline": ((120, 36), ["f", "f", "f", "slash", *"backpack", "enter", "enter", "2"]),
     "add-order": ((120, 36), ["a", *"8175123456789012", "tab", *"Phone stand", "tab", *"0"]),
+    "detail-80x24": ((80, 24), ["slash", *"keyboard", "enter", "enter"]),
+    "take-back-80x24": ((80, 24), ["slash", *"earbuds", "enter", "enter", "r", "k", "ctrl+s"]),
     "record-event": ((120, 36), ["slash", *"shoes", "enter", "enter", "r"]),
     "import-plan": ((120, 36), ["p", events.Paste(COPIED_ORDER_LIST), "wait"]),
     "detail-imported": ((120, 36), ["slash", *"lantern", "enter", "enter"]),
