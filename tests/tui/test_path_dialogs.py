@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from textual_fspicker.parts import DirectoryNavigation
 from aliret_tui.domain.models import OrderLine
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.detail import DetailScreen
+from aliret_tui.tui.screens.detail.chat_actions import ChatActions
 from aliret_tui.tui.screens.detail.forms import EventFormScreen, FileScreen, TickList
 from aliret_tui.tui.screens.import_screens import ImportFileScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
@@ -262,6 +264,76 @@ async def test_a_refused_transcript_keeps_the_dialog_and_imports_nothing(
         assert not any(note.title == "Imported" for note in app._notifications)
     with Store(db_path) as check:
         assert check.messages("A1") == []
+
+
+# -- esc and a second enter while a file is read ---------------------------------------------
+
+
+@pytest.fixture
+def held_reading(monkeypatch):
+    """The transcript's reading waits for ``release.set()``: what a user does while a
+    large file is read happens then, deterministically."""
+    release = threading.Event()
+    reads = []
+    original = ChatActions._read_transcript
+
+    def held(self, path):
+        reads.append(path)
+        assert release.wait(10)
+        return original(self, path)
+
+    monkeypatch.setattr(ChatActions, "_read_transcript", held)
+    return release, reads
+
+
+async def test_esc_while_a_transcript_is_read_imports_nothing(
+    make_app, store, db_path, photos, held_reading
+):
+    release, reads = held_reading
+    add(store, "A1", "Jacket", delivered_on=days(-3))
+    (Path.cwd() / "chat.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_tab(pilot, app, "3")
+        await open_file_dialog(pilot, app, "i")
+        await pilot.press(*"chat.txt", "enter")
+        await pilot.pause(0.1)
+        assert "Reading chat.txt" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen)
+        release.set()
+        await pilot.pause(0.3)
+        await settle(pilot, app)
+        assert not any(note.title == "Imported" for note in app._notifications)
+    assert len(reads) == 1
+    with Store(db_path) as check:
+        assert check.messages("A1") == []
+
+
+async def test_enter_again_while_a_transcript_is_read_imports_it_once(
+    make_app, store, db_path, photos, held_reading
+):
+    release, reads = held_reading
+    add(store, "A1", "Jacket", delivered_on=days(-3))
+    (Path.cwd() / "chat.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_tab(pilot, app, "3")
+        await open_file_dialog(pilot, app, "i")
+        await pilot.press(*"chat.txt", "enter")
+        await pilot.pause(0.1)
+        await pilot.press("enter", "ctrl+s")
+        await pilot.pause(0.1)
+        release.set()
+        await pilot.pause(0.3)
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen)
+        said = [note.message for note in app._notifications if note.title == "Imported"]
+        assert said == ["2 new messages imported from chat.txt"]
+    assert len(reads) == 1
+    with Store(db_path) as check:
+        assert len(check.messages("A1")) == 2
 
 
 # -- completion -----------------------------------------------------------------------------

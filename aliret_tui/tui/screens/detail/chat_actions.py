@@ -74,15 +74,17 @@ class ChatActions(CurrentOrderScreen):
                 "or AliExpress; lines that do not start with [ continue the message above. "
                 "All lines are imported, or none; messages already in the chat are skipped.",
                 wanted=TRANSCRIPT_WANTED,
-                take=lambda path, should_stop: self._import_transcript(order_id, path),
+                read=lambda path, should_stop: self._read_transcript(path),
+                write=lambda transcript: self._store_transcript(order_id, *transcript),
                 placeholder="~/Downloads/chat.txt",
             ),
             imported,
         )
 
-    def _import_transcript(self, order_id: str, path: Path) -> TranscriptImported:
-        """Read, check and store a transcript (in the dialog's worker thread); every
-        refusal names the file and, for a bad line, the line."""
+    def _read_transcript(self, path: Path) -> tuple[str, list[ChatMessage], TextNotes]:
+        """Read and check a transcript (in the dialog's worker thread): the file's
+        name, its messages and notes. Every refusal names the file and, for a bad
+        line, the line."""
         if path.stat().st_size > TRANSCRIPT_MAX_BYTES:
             raise UserError(
                 f"{path.name} is too large for a chat transcript (more than "
@@ -101,9 +103,15 @@ class ChatActions(CurrentOrderScreen):
             raise UserError(
                 f"{path.name}, {error.field}: {error.message}. Nothing was imported."
             ) from None
+        return path.name, messages, notes
+
+    def _store_transcript(
+        self, order_id: str, name: str, messages: list[ChatMessage], notes: TextNotes
+    ) -> TranscriptImported:
+        """Add the messages not already in the chat (in the dialog's worker thread)."""
         count = self.aliret.db.call(lambda store: store.add_messages(order_id, messages))
         already = len(messages) - count
-        said = f"{count} new message{'s' if count != 1 else ''} imported from {path.name}"
+        said = f"{count} new message{'s' if count != 1 else ''} imported from {name}"
         if already:
             said += f"; {already} {'was' if already == 1 else 'were'} already in the chat"
         return TranscriptImported(said, notes)

@@ -221,18 +221,17 @@ class EvidenceActions(CurrentOrderScreen):
                 "recorded now, so you will see later if it goes missing or changes.",
                 wanted="Give the path of a file: a photo, a video, a screenshot or a document "
                 "(ctrl+o browses).",
-                take=lambda path, should_stop: self._attach_file(
-                    order_id, item_id, path, should_stop
-                ),
+                read=self._fingerprint_file,
+                write=lambda read: self._store_attachment(order_id, item_id, *read),
                 placeholder="~/Pictures/label.jpg",
             ),
             attached,
         )
 
-    def _attach_file(
-        self, order_id: str, item_id: int, path: Path, should_stop: Callable[[], bool]
-    ) -> Attachment:
-        """Fingerprint the file and record it (in the dialog's worker thread)."""
+    def _fingerprint_file(
+        self, path: Path, should_stop: Callable[[], bool]
+    ) -> tuple[Attachment, TextNotes]:
+        """The file's size and SHA-256, as an attachment (in the dialog's worker thread)."""
         path = path.expanduser().resolve()
         size, digest = fingerprint(path, should_stop=should_stop)
         notes = TextNotes()
@@ -246,8 +245,12 @@ class EvidenceActions(CurrentOrderScreen):
             attachment = parse(Attachment, values, notes=notes)
         except FieldErrors as errors:
             raise UserError(str(errors.first.message)) from None
-        if should_stop():
-            raise HashingCancelled(str(path))
+        return attachment, notes
+
+    def _store_attachment(
+        self, order_id: str, item_id: int, attachment: Attachment, notes: TextNotes
+    ) -> Attachment:
+        """Record the attachment (in the dialog's worker thread)."""
         self.aliret.db.call(lambda store: store.attach_file(order_id, item_id, attachment))
         self.app.call_from_thread(self._report_notes, notes)
         return attachment

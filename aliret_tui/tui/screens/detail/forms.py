@@ -9,6 +9,7 @@ import os
 import stat
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -650,10 +651,12 @@ class FileScreen(Dialog):
     suggestion), a file dropped on the terminal pastes a path that is understood
     (quoted, backslash-escaped, file://), and ctrl+o browses for it.
 
-    ``take(path, should_stop)`` reads the file off the event loop; the dialog closes
-    with what it returns. A path that is no readable file, or a refusal ``take``
-    raises (a ``UserError``), is shown in the dialog, naming the field and what it
-    takes, and what was typed stays to be corrected."""
+    Off the event loop, ``read(path, should_stop)`` reads and checks the file (esc
+    stops it: nothing is written), then ``write(what_read)`` stores it (esc waits
+    for it); the dialog closes with what ``write`` returns. A path that is no
+    readable file, or a refusal either raises (a ``UserError``), is shown in the
+    dialog, naming the field and what it takes, and what was typed stays to be
+    corrected. One file is read at a time: enter again while it is read does nothing."""
 
     DEFAULT_CSS = """
     FileScreen #dialog-status.-working { color: $text-muted; }
@@ -670,7 +673,8 @@ class FileScreen(Dialog):
         explanation: str,
         *,
         wanted: str,
-        take: Callable[[Path, Callable[[], bool]], Any],
+        read: Callable[[Path, Callable[[], bool]], Any],
+        write: Callable[[Any], Any],
         placeholder: str = "",
     ):
         """``wanted``: what the field takes, as said after a refusal ("Give a photo,
@@ -680,8 +684,11 @@ class FileScreen(Dialog):
         self.label = label
         self.explanation = explanation
         self.wanted = wanted
-        self.take = take
+        self.read = read
+        self.write = write
         self.placeholder = placeholder
+        self._busy = False  # a file is being read or written
+        self._writing = Lock()  # held from the moment esc can no longer stop it
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -726,24 +733,31 @@ class FileScreen(Dialog):
     @on(Input.Submitted, "#value")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if self._busy:
+            return
         typed = self.query_one("#value", Input).value
         path_text = dropped_path(typed)
         if not path_text.strip():
             self._refuse(f"{self.label}: nothing typed yet. {self.wanted}")
             return
         path = Path(path_text)
+        self._busy = True
         self._show_working(f"Reading {path.name or path}…")
-        self._read(Path.cwd() / path if not path.is_absolute() else path)
+        self._read_and_write(Path.cwd() / path if not path.is_absolute() else path)
 
     @work(thread=True, exclusive=True, group="read-file", exit_on_error=False)
-    def _read(self, path: Path) -> None:
+    def _read_and_write(self, path: Path) -> None:
         worker = get_current_worker()
         problem = unreadable_file_problem(path)
         if problem:
             self.app.call_from_thread(self._refuse, f"{self.label}: {problem}. {self.wanted}")
             return
         try:
-            result = self.take(path, lambda: worker.is_cancelled)
+            what_read = self.read(path, lambda: worker.is_cancelled)
+            with self._writing:
+                if worker.is_cancelled:
+                    return  # esc came first: nothing is written
+                result = self.write(what_read)
         except HashingCancelled:
             return  # the dialog was left
         except UserError as refused:
@@ -754,11 +768,16 @@ class FileScreen(Dialog):
             said = f"{self.label}: {path} cannot be read ({reason}). {self.wanted}"
             self.app.call_from_thread(self._refuse, said)
             return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.dismiss, result)
+        self.app.call_from_thread(self.dismiss, result)
 
     def action_cancel(self) -> None:
-        self.workers.cancel_group(self, "read-file")  # a large file stops being read
+        if not self._writing.acquire(blocking=False):  # being written: it closes in a moment
+            self._show_working("Saving… it is too late to stop it, a moment.")
+            return
+        try:
+            self.workers.cancel_group(self, "read-file")  # a large file stops being read
+        finally:
+            self._writing.release()
         self.dismiss(None)
 
     def _show_working(self, message: str) -> None:
@@ -766,6 +785,7 @@ class FileScreen(Dialog):
         super().show_status(message)
 
     def _refuse(self, message: str) -> None:
+        self._busy = False
         self.show_status(message)
         self.query_one("#value", Input).focus()
 
