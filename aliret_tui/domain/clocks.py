@@ -54,9 +54,10 @@ _NOT_RECEIVED_ACTION = (
 class Clock:
     """One running clock. ``started_on`` is None when the start is unknown (only a
     protection date); ``awaiting_delivery`` marks an inspection on an order that
-    has not arrived."""
+    has not arrived; ``opens_on``, the first day an escalation is possible (the
+    policy's, for an escalate clock)."""
 
-    __slots__ = ("awaiting_delivery", "deadline", "kind", "started_on")
+    __slots__ = ("awaiting_delivery", "deadline", "kind", "opens_on", "started_on")
 
     def __init__(
         self,
@@ -64,11 +65,13 @@ class Clock:
         deadline: dt.date,
         started_on: dt.date | None,
         awaiting_delivery: bool = False,
+        opens_on: dt.date | None = None,
     ):
         self.kind = kind
         self.deadline = deadline
         self.started_on = started_on
         self.awaiting_delivery = awaiting_delivery
+        self.opens_on = opens_on  # follows from started_on and the policy: not in _key
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.deadline, self.started_on, self.awaiting_delivery)
@@ -94,12 +97,28 @@ class Clock:
         return self.kind is not ClockKind.INSPECTION and today > self.deadline
 
     def action(self, today: dt.date) -> str:
-        return clock_action(self.kind, (self.deadline - today).days, self.awaiting_delivery)
+        opens_in = (self.opens_on - today).days if self.opens_on is not None else 0
+        return clock_action(self.kind, self.days_left(today), self.awaiting_delivery, opens_in)
 
 
-def clock_action(kind: ClockKind, days_left: int, awaiting_delivery: bool = False) -> str:
+def escalation_opens_in(days_left: int, policy: Policy) -> int:
+    """Days until an escalate clock with ``days_left`` allows escalating (0 or less:
+    it does), from its deadline alone: the policy's last day minus its first."""
+    return days_left - (policy.escalation_deadline_days - policy.escalation_opens_day)
+
+
+def clock_action(
+    kind: ClockKind, days_left: int, awaiting_delivery: bool = False, opens_in_days: int = 0
+) -> str:
     """What to do about a clock with ``days_left`` (``Clock.action`` without the Clock,
-    for ``check``'s thousands of rows)."""
+    for ``check``'s thousands of rows). ``opens_in_days``: an escalation the policy
+    does not allow yet."""
+    if kind is ClockKind.ESCALATE and opens_in_days > 0:
+        when = "tomorrow" if opens_in_days == 1 else f"in {opens_in_days} days"
+        return (
+            "Gather photos, messages and tracking: escalating to AliExpress mediation "
+            f"is possible {when}"
+        )
     if days_left < 0 and kind is not ClockKind.INSPECTION:
         return _OVERDUE_ACTIONS[kind]
     if awaiting_delivery:
@@ -162,7 +181,8 @@ def running_clock(
         return _counting(ClockKind.SELLER_RESPONSE, dispute_opened_on, policy.seller_response_days)
     if state is OrderState.SELLER_REFUSED and dispute_opened_on:
         deadline = policy.escalation_deadline(dispute_opened_on)
-        return Clock(ClockKind.ESCALATE, deadline, dispute_opened_on)
+        opens_on = policy.escalation_opens_on(dispute_opened_on)
+        return Clock(ClockKind.ESCALATE, deadline, dispute_opened_on, opens_on=opens_on)
     if state is OrderState.RETURN_APPROVED and clock_since:
         return _counting(ClockKind.SHIP_BACK, clock_since, policy.ship_back_days)
     if state is OrderState.REFUND_PENDING and clock_since:

@@ -13,7 +13,13 @@ import datetime as dt
 import os
 import sqlite3
 
-from aliret_tui.domain.clocks import Clock, ClockKind, clock_action, clock_from_columns
+from aliret_tui.domain.clocks import (
+    Clock,
+    ClockKind,
+    clock_action,
+    clock_from_columns,
+    escalation_opens_in,
+)
 from aliret_tui.domain.states import CLOSED_STATES, OrderState
 from aliret_tui.errors import UserError
 from aliret_tui.sanitize import shown
@@ -130,7 +136,7 @@ def due_and_backup_failure(
             return [], None
         horizon = today + dt.timedelta(days=within_days)
         if stored_fingerprint(conn) == policy.deadline_fingerprint():
-            items = _from_stored_deadlines(conn, today, horizon)
+            items = _from_stored_deadlines(conn, policy, today, horizon)
         else:
             items = _computed_now(conn, policy, today, horizon)
         backup_failure = last_failure(conn)
@@ -217,7 +223,7 @@ def stored_fingerprint(conn: sqlite3.Connection) -> str | None:
 
 
 def _from_stored_deadlines(
-    conn: sqlite3.Connection, today: dt.date, horizon: dt.date
+    conn: sqlite3.Connection, policy: Policy, today: dt.date, horizon: dt.date
 ) -> list[DueItem]:
     """The stored clocks, as ``_item`` would make them of each ``Clock``, with less
     work per row (a heavy buyer has thousands due within a week): each day's date and
@@ -238,7 +244,8 @@ def _from_stored_deadlines(
         if what is None:
             kind = _CLOCK_KINDS[clock_name]
             awaiting_delivery = kind is ClockKind.INSPECTION and not_delivered == 1
-            action = clock_action(kind, days_left, awaiting_delivery)
+            opens_in = escalation_opens_in(days_left, policy) if kind is ClockKind.ESCALATE else 0
+            action = clock_action(kind, days_left, awaiting_delivery, opens_in)
             what = kinds[clock_name, days_left, not_delivered] = (kind, action)
         if not (order_id.isprintable() and title.isprintable() and store.isprintable()):
             order_id, title, store = shown(order_id), shown(title), shown(store)

@@ -356,10 +356,21 @@ def test_actions_before_the_deadline():
         S.RETURN_APPROVED: "Pack and ship the item back, then record the tracking number",
         S.REFUND_PENDING: "Wait for the refund; chase it if it is late",
     }
+    day_4 = OPENED + dt.timedelta(days=4)  # escalating is possible from then on
     for state, action in expected.items():
         clock = clock_for(state, dispute_opened_on=OPENED, clock_since=SINCE)
         assert clock is not None
-        assert clock.action(OPENED) == action
+        assert clock.action(day_4) == action
+
+
+def test_before_escalating_is_possible_the_action_says_when():
+    clock = clock_for(S.SELLER_REFUSED, dispute_opened_on=OPENED, clock_since=SINCE)
+    assert clock is not None
+    assert clock.action(OPENED + dt.timedelta(days=2)) == (
+        "Gather photos, messages and tracking: escalating to AliExpress mediation is "
+        "possible in 2 days"
+    )
+    assert clock.action(OPENED + dt.timedelta(days=3)).endswith("is possible tomorrow")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.domain import POLICY, TODAY, Case, fresh
 
-from aliret_tui.domain.clocks import ClockKind
+from aliret_tui.domain.clocks import ClockKind, clock_action, escalation_opens_in
 from aliret_tui.domain.corrections import CorrectionRefused, correct_event
 from aliret_tui.domain.evidence import Readiness
 from aliret_tui.domain.fields import FieldError
@@ -145,6 +145,14 @@ def test_the_hint_the_clock_and_the_rule_give_the_same_days(opens_day, deadline_
     assert case.order.clock(policy).deadline == last
     assert case.order.clock(policy).kind is ClockKind.ESCALATE
     on = OPENED + D(days=offset)
+    # What the clock says to do follows the same day, from the order or from the
+    # deadline alone (check's quick path).
+    clock = case.order.clock(policy)
+    action = clock.action(on)
+    assert ("escalating to AliExpress mediation is possible" in action) is (on < first), action
+    days_left = clock.days_left(on)
+    opens_in = escalation_opens_in(days_left, policy)
+    assert clock_action(ClockKind.ESCALATE, days_left, False, opens_in) == action
     try:
         escalate(case, on, policy=policy)
         accepted = True
