@@ -531,6 +531,26 @@ async def test_the_empty_table_names_the_remapped_keys(db_path, store):
         assert "Press v to change the filter." in screen_text(app)
 
 
+async def test_the_order_screen_names_the_remapped_keys(db_path, store):
+    """The order screen's texts say the keys that work: its header, next step and
+    timeline, as remapped in config.toml."""
+    add(store, "TRANSIT", "Tripod", price="8.90", store="PhotoShop")
+    keys = '[keys]\nrecord_event = "R"\ncopy_timeline = "y"\ntake_back_event = "U"\n'
+    app = app_with(db_path, keys)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "→ R records what happened" in text or "press R, then the event's key" in text
+        assert "press r," not in text and "→ r records" not in text
+        await pilot.press("2")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "y copies it as plain text · U takes back the last event · e corrects" in text
+        assert "Press R to record what happened." in text
+
+
 # -- which key runs an action now ---------------------------------------------------------
 
 

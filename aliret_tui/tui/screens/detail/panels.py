@@ -4,7 +4,7 @@ the facts, the next step, mediation readiness, the hints and the timeline."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -25,10 +25,17 @@ if TYPE_CHECKING:
     from aliret_tui.domain.policy import Policy
 
 Origins = dict[str, tuple[str, str]]  # field -> (typed or imported, where from)
+# The keys the panels name, by binding id: what runs them now, remapped or not.
+KeyNames = Mapping[str, str]
+NAMED_KEYS = ("record_event", "copy_timeline", "take_back_event", "correct_event")
 
 
 def clock_strip_content(
-    order: Order, policy: Policy, now: dt.datetime, allowed: Sequence[EventKind] = ()
+    order: Order,
+    policy: Policy,
+    now: dt.datetime,
+    keys: KeyNames,
+    allowed: Sequence[EventKind] = (),
 ) -> Content:
     """The strip under the title, always two lines (the screen gives it two, so the
     tabs stay where they are whatever the order): the state and the running clock,
@@ -48,7 +55,9 @@ def clock_strip_content(
         )
     if allowed:
         names = " · ".join(f"{kind.label} ({EVENT_KEYS[kind]})" for kind in allowed)
-        next_line = Content.from_markup("→ [b]r[/b] records what happened: $names", names=names)
+        next_line = Content.from_markup(
+            "→ [b]$key[/b] records what happened: $names", key=keys["record_event"], names=names
+        )
     else:
         next_line = Content("→ This order is closed: nothing more to record.")
     return Content("\n").join(
@@ -56,10 +65,13 @@ def clock_strip_content(
     )
 
 
-def facts_content(record: OrderRecord, origins: Origins, policy: Policy) -> Content:
+def facts_content(record: OrderRecord, origins: Origins, policy: Policy, keys: KeyNames) -> Content:
     """The Overview's box of facts: the order, its window, the dispute and refund."""
     rows = fact_rows(
-        record, origins, policy, record_delivery="record 'delivered' with its date (r, d)"
+        record,
+        origins,
+        policy,
+        record_delivery=f"record 'delivered' with its date ({keys['record_event']}, d)",
     )
     # A long note is folded to its first lines here (v shows it whole).
     rows = [(label, "\n".join(folded(value)) if label == "Note" else value)
@@ -78,7 +90,7 @@ def facts_content(record: OrderRecord, origins: Origins, policy: Policy) -> Cont
     return Content("\n").join(lines)
 
 
-def next_step_content(allowed: list[EventKind]) -> Content:
+def next_step_content(allowed: list[EventKind], keys: KeyNames) -> Content:
     """What may be recorded next, with the keys that record it."""
     if not allowed:
         return Content.from_markup(
@@ -86,19 +98,27 @@ def next_step_content(allowed: list[EventKind]) -> Content:
         )
     names = " · ".join(f"{kind.label} ({EVENT_KEYS[kind]})" for kind in allowed)
     return Content.from_markup(
-        "[b]Next step[/b] — press [b]r[/b], then the event's key:\n$names", names=names
+        "[b]Next step[/b] — press [b]$key[/b], then the event's key:\n$names",
+        key=keys["record_event"],
+        names=names,
     )
 
 
 def timeline_content(
-    record: OrderRecord, origins: Origins, corrections: Sequence[RecordedCorrection] = ()
+    record: OrderRecord,
+    origins: Origins,
+    keys: KeyNames,
+    corrections: Sequence[RecordedCorrection] = (),
 ) -> Content:
     """The Timeline tab: each event with its day and number, oldest first; then the
     corrections made to it, kept for the record."""
     lines = [
         Content.from_markup(
-            "[b]Timeline[/b] · oldest first · [b]c[/b] copies it as plain text · "
-            "[b]u[/b] takes back the last event · [b]e[/b] corrects one"
+            "[b]Timeline[/b] · oldest first · [b]$copy[/b] copies it as plain text · "
+            "[b]$take_back[/b] takes back the last event · [b]$correct[/b] corrects one",
+            copy=keys["copy_timeline"],
+            take_back=keys["take_back_event"],
+            correct=keys["correct_event"],
         ),
         Content(""),
     ]
@@ -108,7 +128,9 @@ def timeline_content(
             Content.from_markup("[dim]            $line[/]", line=line) for line in folded(note)
         )
     if len(lines) == 2:
-        lines.append(Content("Nothing recorded yet. Press r to record what happened."))
+        lines.append(
+            Content(f"Nothing recorded yet. Press {keys['record_event']} to record what happened.")
+        )
     if corrections:
         lines += [Content(""), Content.from_markup("[b]Corrected later[/b] (kept for the record)")]
         lines += [Content.from_markup("[dim]$line[/]", line=line)

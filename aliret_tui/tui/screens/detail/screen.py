@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from aliret_tui.files import HashingCancelled, write_private_file
 from aliret_tui.sanitize import outgoing
 from aliret_tui.tui.breakpoints import apply_breakpoints
 from aliret_tui.tui.clipboard import clipboard_commands, copy_text
-from aliret_tui.tui.key_names import with_key
+from aliret_tui.tui.key_names import key_named, with_key
 from aliret_tui.tui.screens.detail.chat_actions import ChatActions
 from aliret_tui.tui.screens.detail.current_order import POLL_SECONDS
 from aliret_tui.tui.screens.detail.evidence_actions import EvidenceActions
@@ -40,6 +40,7 @@ from aliret_tui.tui.screens.detail.forms import (
 from aliret_tui.tui.screens.detail.full_text import FullTextScreen
 from aliret_tui.tui.screens.detail.loading import DetailLoaded
 from aliret_tui.tui.screens.detail.panels import (
+    NAMED_KEYS,
     clock_strip_content,
     facts_content,
     hints_content,
@@ -227,14 +228,16 @@ class DetailScreen(ChatActions, EvidenceActions):
         )
         self._update_clock(self.aliret.now)
         self.query_one("#facts", Static).update(
-            facts_content(message.record, self.origins, self.aliret.policy)
+            facts_content(message.record, self.origins, self.aliret.policy, self.panel_keys)
         )
-        self.query_one("#next-step", Static).update(next_step_content(self.allowed))
+        self.query_one("#next-step", Static).update(
+            next_step_content(self.allowed, self.panel_keys)
+        )
         await self._show_event_buttons()
         self.query_one("#readiness", Static).update(readiness_content(message.readiness))
         self.query_one("#hints", Static).update(hints_content(message.hints))
         self.query_one("#timeline-text", Static).update(
-            timeline_content(message.record, self.origins, self.corrections)
+            timeline_content(message.record, self.origins, self.panel_keys, self.corrections)
         )
         chat = self.query_one(ChatLog)
         chat.seller_name = order.store or "Seller"
@@ -255,13 +258,20 @@ class DetailScreen(ChatActions, EvidenceActions):
         width = self.query_one("#tabs ContentSwitcher").content_region.width
         chat.prepare_layout(width - chat.styles.scrollbar_size_vertical)
 
+    @cached_property
+    def panel_keys(self) -> dict[str, str]:
+        """The keys the panels name, as they run now (remapped in config.toml or not)."""
+        return {binding_id: key_named(self.app, binding_id, self) for binding_id in NAMED_KEYS}
+
     def _tick(self, now: dt.datetime) -> None:
         if self.in_use:
             self._update_clock(now)
 
     def _update_clock(self, now: dt.datetime) -> None:
         if self.record is not None:
-            strip = clock_strip_content(self.record.order, self.aliret.policy, now, self.allowed)
+            strip = clock_strip_content(
+                self.record.order, self.aliret.policy, now, self.panel_keys, self.allowed
+            )
             self.query_one("#clock-strip", Static).update(strip)
 
     async def _show_event_buttons(self) -> None:
