@@ -133,16 +133,16 @@ def run_detach(args: argparse.Namespace, context: Context) -> int:
         if not item.attachments:
             echo(f"No files are attached to {what}: nothing to detach.")
             return 0
-        names = ", ".join(Path(file.path).name for file in item.attachments)
+        file_names = ", ".join(Path(file.path).name for file in item.attachments)
         files = _counted(len(item.attachments), "file")
         if not args.yes:
             raise UserError(
-                f"--yes: is required to detach {files} ({shorten(names, 80)}) from {what}; "
+                f"--yes: is required to detach {files} ({shorten(file_names, 80)}) from {what}; "
                 "add --yes (the files themselves stay where they are)"
             )
         assert item.id is not None
         store.detach_files(order_id, item.id)
-    echo(f"Detached {files} from {what}: {names}")
+    echo(f"Detached {files} from {what}: {file_names}")
     echo("  The files themselves stay where they are; only their record went.")
     return 0
 

@@ -152,7 +152,7 @@ def _command_word(arguments: list[str]) -> str | None:
 
 
 def parse_arguments(arguments: list[str]) -> argparse.Namespace:
-    """The full grammar, for everything ``parse_plain_check`` leaves."""
+    """The full grammar, for everything ``parse_plain`` leaves."""
     from aliret_tui.cli.parser import build_parser
 
     real_stderr = sys.stderr
