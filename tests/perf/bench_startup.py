@@ -222,10 +222,11 @@ def main() -> None:
         [
             f"{machine()} Load average {load_at_start:.1f} at the start, {load_at_end:.1f} "
             f"at the end. {options.pairs} pairs per line; "
-            f"`python tests/perf/bench_startup.py{' --write' if options.write else ''}`.",
+            f"`python tests/perf/bench_startup.py --before {options.before}"
+            f"{' --write' if options.write else ''}`.",
             table(figures),
-            "Each pair is `python -c pass` (the floor), the committed code (before) and the "
-            "working tree (after), in alternating order; a ratio is one process's time over "
+            f"Each pair is `python -c pass` (the floor), commit {options.before} (before) and "
+            "the working tree (after), in alternating order; a ratio is one process's time over "
             "its pair's floor, reported as the median and the worst of the pairs, and the "
             "target is met when the median is within it. `list` prints the active orders "
             "(about 380 at 1,000 orders, 38,000 at 100,000), `show` the first order in "
