@@ -8,6 +8,7 @@ from aliret_tui.domain.models import EventInput, OrderFacts, parse
 from aliret_tui.store.store import Store
 from aliret_tui.timesource import TimeSource
 from aliret_tui.tui.app import AliretApp
+from aliret_tui.tui.screens.dashboard import DashboardScreen
 
 NOW = dt.datetime(2026, 11, 29, 10, 30, 0)
 TODAY = NOW.date()
@@ -28,9 +29,18 @@ def event(db: Store, order_id: str, kind: str, **values) -> None:
 
 
 async def settle(pilot, app: AliretApp) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let workers finish and the screen catch up, the dashboard's orders all read
+    (its load starts after the first frame: on a busy machine, after these pauses)."""
     for _ in range(3):
         await pilot.pause()
+        await app.workers.wait_for_complete()
+    for _ in range(250):  # at most about 5 s: a test may hold the load back on purpose
+        dashboard = next(
+            (screen for screen in app.screen_stack if isinstance(screen, DashboardScreen)), None
+        )
+        if dashboard is None or dashboard.loaded:
+            break
+        await pilot.pause(0.02)
         await app.workers.wait_for_complete()
     await pilot.pause()
 
