@@ -150,8 +150,8 @@ class _CalendarRequest(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.FORBIDDEN, "Forbidden: use the address aliret-tui printed")
             return
         if not with_body:
-            self._headers(HTTPStatus.OK, "text/calendar; charset=utf-8", None)
             self._note(HTTPStatus.OK, "")
+            self._headers(HTTPStatus.OK, "text/calendar; charset=utf-8", None)
             return
         try:
             body, count = self.server.build()
@@ -159,16 +159,16 @@ class _CalendarRequest(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.INTERNAL_SERVER_ERROR, "The calendar could not be built")
             self.server.log(f"aliret-tui: error: {error}")
             return
+        self._note(HTTPStatus.OK, f", {count} deadline{'s' if count != 1 else ''}")
         self._headers(HTTPStatus.OK, "text/calendar; charset=utf-8", len(body))
         self.wfile.write(body)
-        self._note(HTTPStatus.OK, f", {count} deadline{'s' if count != 1 else ''}")
 
     def _refuse(self, status: HTTPStatus, message: str) -> None:
         body = (message + "\n").encode()
+        self._note(status, "")
         self._headers(status, "text/plain; charset=utf-8", len(body))
         if self.command != "HEAD":
             self.wfile.write(body)
-        self._note(status, "")
 
     def _headers(self, status: HTTPStatus, kind: str, length: int | None) -> None:
         self.send_response(status)
@@ -179,6 +179,8 @@ class _CalendarRequest(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _note(self, status: HTTPStatus, detail: str) -> None:
+        """The request's log line, printed before the answer goes: a client that
+        stops the server once answered never finds its line after "Stopped."."""
         where = shorten(outgoing(urlsplit(self.path).path, one_line=True), 60)
         self.server.log(
             f"{self.log_date_time_string()} {self.client_address[0]} {self.command} {where}: "
