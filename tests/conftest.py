@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers per core for ``-n auto``: the Pilot and subprocess tests spend much
+    of their time waiting (pauses, child processes), so one per core leaves the cores
+    idle (on 2 cores the suite took 7 m 58 s with 2 workers, 6 m 18 s with 4)."""
+    return min(2 * (os.cpu_count() or 1), 16)
 
 
 @pytest.fixture(autouse=True)
