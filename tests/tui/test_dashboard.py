@@ -384,3 +384,28 @@ async def test_a_search_with_matches_only_under_another_filter_offers_them(make_
         await pilot.press("slash", "ctrl+u", *"nothing like it")
         await settle(pilot, app)
         assert "Nothing matches “nothing like it”." in " ".join(screen_text(app).split())
+
+
+async def test_keys_typed_in_one_burst_with_slash_land_in_the_search_box(make_app, store):
+    """Fast typing, or a slow SSH link, delivers "/cable" in one read: every key is
+    queued before "/" has opened the box, and none may go to the table instead."""
+    from textual import events
+    from textual.widgets import Input
+
+    add(store, "A1", "Lamp", delivered_on=days(-3))
+    add(store, "A2", "USB cable [/2 pack]", delivered_on=days(-2))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        for character in "/cable":
+            app.post_message(events.Key("slash" if character == "/" else character, character))
+        await settle(pilot, app)
+        search = app.screen.query_one("#search", Input)
+        assert search.has_focus
+        assert search.value == "cable"
+        await pilot.press("space", "slash", "2")  # a "/" typed in the box is searched for
+        await settle(pilot, app)
+        assert search.value == "cable /2"
+        table = app.screen.query_one(OrdersTable)
+        assert [row.order_id for row in table.rows] == ["A2"]
+        assert app.screen.sort_by == "urgency"  # no "s" reached the table

@@ -109,7 +109,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         Binding("i", "import_file", "Import", id="import_file"),
         Binding("p", "paste", "Paste", id="paste"),
         Binding("g", "statistics", "Stats", id="statistics"),
-        Binding("slash", "search", "Search", id="search"),
+        # Priority: run before the keys typed after it are handed on, so that a burst
+        # ("/shoes" typed fast, or over a slow SSH link) lands in the search box.
+        Binding("slash", "search", "Search", id="search", priority=True),
         Binding("f", "cycle_filter", "Filter", id="filter"),
         Binding("escape", "clear_search", "Clear search", id="clear_search"),
     ]
@@ -537,6 +539,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
+        if self.focused is search:  # "/" typed in the box (a priority key): searched for
+            search.insert_text_at_cursor("/")
+            return
         search.add_class("-shown")
         self.set_focus(search)  # at once, so keys typed right after "/" land in the box
 
