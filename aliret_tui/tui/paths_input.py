@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from textual.screen import Screen
 from textual.suggester import Suggester
+from textual.widgets import Input
 
 
 def dropped_path(text: str) -> str:
@@ -72,17 +72,22 @@ def picker_start(typed: str) -> tuple[Path, str]:
     return Path.home(), ""
 
 
-def browse_for_file(screen: Screen, typed: str, title: str, chosen: Callable[[Path], None]) -> None:
-    """Open the file picker over ``screen``, starting where ``typed`` points;
-    ``chosen(path)`` runs with the file picked (nothing runs when it is cancelled).
-    Hidden files show after ``.``; backspace goes up a folder."""
+def browse_for_file(field: Input, title: str, then: Callable[[], None]) -> None:
+    """Open the file picker, starting where the path typed in ``field`` points; the
+    file picked fills ``field`` (cursor at its end, the focus back on it) and
+    ``then()`` runs (nothing happens when it is cancelled). Hidden files show after
+    ``.``; backspace goes up a folder."""
     from textual_fspicker import FileOpen  # only once asked: keeps start-up quick
 
-    folder, name = picker_start(typed)
+    folder, name = picker_start(field.value)
 
     def picked(path: Path | None) -> None:
-        if path is not None:
-            chosen(path)
+        if path is None:
+            return
+        field.value = str(path)
+        field.cursor_position = len(field.value)
+        field.focus()
+        then()
 
     picker = FileOpen(folder, title, open_button="Choose", default_file=name or None)
-    screen.app.push_screen(picker, picked)
+    field.app.push_screen(picker, picked)

@@ -5,7 +5,6 @@ and write only when the user confirms."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -133,16 +132,8 @@ class ImportFileScreen(_PlanScreen):
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
         """Pick the file in a file picker: it fills in the path and shows the plan."""
-
-        def chosen(path: Path) -> None:
-            field = self.query_one("#path", Input)
-            field.value = str(path)
-            field.cursor_position = len(field.value)
-            field.focus()
-            self._preview_path(field.value)
-
-        typed = self.query_one("#path", Input).value
-        browse_for_file(self, typed, "Import orders from a file", chosen)
+        field = self.query_one("#path", Input)
+        browse_for_file(field, "Import orders from a file", lambda: self._preview_path(field.value))
 
     @on(Input.Submitted, "#path")
     def _preview(self, event: Input.Submitted) -> None:

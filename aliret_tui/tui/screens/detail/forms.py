@@ -714,15 +714,7 @@ class FileScreen(Dialog):
 
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
-        def chosen(path: Path) -> None:
-            field = self.query_one("#value", Input)
-            field.value = str(path)
-            field.cursor_position = len(field.value)
-            field.focus()
-            self.action_save()
-
-        typed = self.query_one("#value", Input).value
-        browse_for_file(self, typed, self.heading, chosen)
+        browse_for_file(self.query_one("#value", Input), self.heading, self.action_save)
 
     @on(Input.Changed, "#value")
     def _typed(self) -> None:
