@@ -118,16 +118,24 @@ class CurrentOrderScreen(ReportsWorkerErrors, Screen[None]):
             if attachment.id is None:
                 continue
             self.post_message(FileChecked(attachment.id, None))
-            try:
-                state = file_state(
-                    attachment.path,
-                    attachment.size,
-                    attachment.sha256,
-                    should_stop=lambda: worker.is_cancelled,
-                )
-            except HashingCancelled:
+            if not self._show_file_state(attachment, worker):
                 return
-            self.post_message(FileChecked(attachment.id, state))
+
+    def _show_file_state(self, attachment: Attachment, worker: Worker[Any]) -> bool:
+        """Read one attached file (in ``worker``'s thread) and show whether it is
+        intact; False when the worker was cancelled while it read."""
+        assert attachment.id is not None
+        try:
+            state = file_state(
+                attachment.path,
+                attachment.size,
+                attachment.sha256,
+                should_stop=lambda: worker.is_cancelled,
+            )
+        except HashingCancelled:
+            return False
+        self.post_message(FileChecked(attachment.id, state))
+        return True
 
     @on(Worker.StateChanged)
     def _worker_ended(self, event: Worker.StateChanged) -> None:

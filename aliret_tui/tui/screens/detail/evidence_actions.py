@@ -19,8 +19,6 @@ from aliret_tui.errors import UserError
 from aliret_tui.files import (
     CHUNK,
     FileState,
-    HashingCancelled,
-    file_state,
     fingerprint,
     open_with_system_viewer,
 )
@@ -115,16 +113,8 @@ class EvidenceActions(CurrentOrderScreen):
                 continue  # not read again unless it changes
             if len(look) > 1 and look[2] == attachment.size >= SHOW_CHECKING_FROM_BYTES:
                 self.post_message(FileChecked(attachment.id, None))  # "checking…"
-            try:
-                state = file_state(
-                    attachment.path,
-                    attachment.size,
-                    attachment.sha256,
-                    should_stop=lambda: worker.is_cancelled,
-                )
-            except HashingCancelled:
+            if not self._show_file_state(attachment, worker):
                 return
-            self.post_message(FileChecked(attachment.id, state))
         self._file_looks = looks  # only this order's files are kept
 
     def action_toggle_evidence(self) -> None:
