@@ -176,10 +176,7 @@ def _order_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         "attach a file to an evidence item: the file stays where it is; its size and "
         "SHA-256 are recorded, so a later change shows",
     )
-    attach.add_argument("order_id", metavar="ORDER_ID")
-    attach.add_argument(
-        "item", metavar="ITEM", help="the item's number as show lists it, or its label"
-    )
+    _item_argument(attach)
     attach.add_argument("file", metavar="FILE")
     _chat_and_evidence_commands(command)
 
