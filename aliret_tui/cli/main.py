@@ -76,12 +76,6 @@ def parse_plain(arguments: list[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**values)
 
 
-def parse_plain_check(arguments: list[str]) -> SimpleNamespace | None:
-    """``parse_plain`` for ``check`` alone (kept for the callers that want only it)."""
-    parsed = parse_plain(arguments)
-    return parsed if parsed is not None and parsed.command == "check" else None
-
-
 # The module that runs each command, where it is not ``cli.commands``.
 COMMAND_MODULES = {
     "undo": "timeline_commands",

@@ -612,9 +612,6 @@ class Summary:
     pending_amounts: dict[str, Decimal]
     recovered: dict[str, Decimal]
 
-    def text(self, recovered_known: bool = True) -> str:
-        return " · ".join(self.parts(recovered_known))
-
     def parts(self, recovered_known: bool = True) -> list[str]:
         """The summary line's parts; ``recovered_known`` False while only the live
         orders are read (the refunded ones come later): "recovered …", not a wrong 0."""

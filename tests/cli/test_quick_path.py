@@ -13,11 +13,17 @@ import platformdirs
 import pytest
 
 from aliret_tui import paths
-from aliret_tui.cli.main import parse_plain_check
+from aliret_tui.cli.main import parse_plain
 from aliret_tui.cli.parser import build_parser
 from aliret_tui.notify.targets import target_key
 
 FIELDS = ("command", "db", "today", "demo", "days", "json", "quiet", "notify")
+
+
+def parse_plain_check(argv: list[str]):
+    """The quick parse of a `check` line; None for any other line."""
+    parsed = parse_plain(argv)
+    return parsed if parsed is not None and parsed.command == "check" else None
 
 
 @pytest.mark.parametrize(

@@ -130,12 +130,12 @@ def test_summary_counts_open_windows_stakes_and_money_back():
     assert summary.at_stake == {"USD": Decimal("40.00"), "EUR": Decimal("5.50")}
     assert summary.pending_amounts == {"USD": Decimal("12.00")}
     assert summary.recovered == {"USD": Decimal("8.00")}
-    assert summary.text() == (
+    assert " · ".join(summary.parts()) == (
         "3 open windows · at stake 5.50 EUR + 40.00 USD · 1 refund pending (12.00 USD)"
         " · recovered 8.00 USD"
     )
     # While only the live orders are read, the refunded ones are not counted yet.
-    assert summary.text(recovered_known=False).endswith(" · recovered …")
+    assert summary.parts(recovered_known=False)[-1] == "recovered …"
     assert money({}) == ""
 
 
