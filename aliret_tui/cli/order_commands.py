@@ -242,7 +242,7 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
             facts = parse(OrderFacts, {**values, "order_id": "x"}, notes=notes, today=today)
         except (FieldError, FieldErrors) as error:
             raise _as_option_error(error) from None
-        facts = facts.model_copy(update={"order_id": order_id})
+        facts = facts.replace(order_id=order_id)
         changed = [f for f in EDITABLE if getattr(facts, f) != getattr(order, f)]
         if not changed:
             _print_notes(notes)

@@ -94,8 +94,8 @@ def correct_event(
         request = parse(EventInput, values, today=today, currency=order.currency)
     except FieldErrors as errors:
         raise errors.first from None
-    changed = before.model_copy(
-        update={name: getattr(request, name) for name in CORRECTABLE_FIELDS}
+    changed = before.replace(
+        **{name: getattr(request, name) for name in CORRECTABLE_FIELDS}
         | {"on": request.on or before.on}
     )
     corrected = [*events[:position], changed, *events[position + 1 :]]
@@ -133,7 +133,7 @@ def _replayed(
     had_delivery_event = any(event.kind is EventKind.DELIVERED for event in old)
     facts = order.facts
     if had_delivery_event:
-        facts = facts.model_copy(update={"delivered_on": None})
+        facts = facts.replace(delivered_on=None)
     try:
         replayed, recorded = replay_log(
             facts,
@@ -146,7 +146,7 @@ def _replayed(
     except ReplayRefused as refused:
         raise CorrectionRefused(f"the timeline would not hold: {refused}") from None
     kept = {name: getattr(order, name) for name in ("archived", "version", "updated_at")}
-    return replayed.model_copy(update=kept), recorded
+    return replayed.replace(**kept), recorded
 
 
 def _refuse_early_escalation(

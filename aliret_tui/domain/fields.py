@@ -415,10 +415,11 @@ def line_positions(value: object, field: str = "lines") -> tuple[int, ...]:
         raise FieldError(field, "must be line numbers such as 1,3")
     positions = set()
     for part in parts:
-        if isinstance(part, bool) or not str(part).strip().isdigit():
+        text = str(part).strip()
+        if isinstance(part, bool) or not (text.isascii() and text.isdigit() and len(text) <= 5):
             shown = clean_line(str(part)).text[:20]
             raise FieldError(field, f"must be line numbers such as 1,3 (got {shown!r})")
-        number = int(str(part))
+        number = int(text)
         if not 1 <= number <= 10_000:
             raise FieldError(field, f"line {number} does not exist")
         positions.add(number)

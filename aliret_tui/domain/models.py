@@ -1,86 +1,88 @@
-"""The records aliret-tui keeps, as validated pydantic models.
+"""The records aliret-tui keeps, as frozen dataclasses.
 
-Every text field is cleaned of control characters on the way in (see
-``aliret_tui.sanitize``); every refused value raises ``FieldErrors`` naming
-the field. Use ``parse()`` rather than ``model_validate`` to get those errors.
+Building a record checks nothing: the store builds them from rows it checked on the
+way in. What a person types, or a file holds, goes through ``parse``, which runs
+the check each record names for every field (``CHECKS``; see ``domain.checks``):
+text is cleaned of control characters (``aliret_tui.sanitize``), and every refused
+value raises ``FieldErrors`` naming the field. Pure Python, so the commands that
+read and write one order start quickly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_serializer,
-    field_validator,
-    model_validator,
-)
+from typing import Any, ClassVar
 
 from aliret_tui.domain import fields
+from aliret_tui.domain.checks import (
+    MAX_INTEGER,
+    Check,
+    Context,
+    Record,
+    check_fields,
+    enum_member,
+    flag,
+    nested,
+    nested_many,
+    number,
+    parse,
+    stored_text,
+    whole_number,
+)
 from aliret_tui.domain.clocks import Clock, running_clock
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import FieldError, FieldErrors
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import DELIVERY_UNKNOWN_LABEL, EXPIRED_WINDOW_LABEL, OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
 from aliret_tui.sanitize import clean_line
 
-Model = TypeVar("Model", bound=BaseModel)
+__all__ = ["MAX_INTEGER", "MINUTE_FORMAT", "Record", "parse"]
+
 MINUTE_FORMAT = "%Y-%m-%d %H:%M"  # chat times: to the minute, local time
-MAX_INTEGER = 2**62  # counters and sizes; SQLite integers stop at 2**63 - 1
+SHA256_DIGITS = frozenset("0123456789abcdef")
+RECORD = dict(frozen=True, slots=True, kw_only=True)
 
 
-def parse(
-    model: type[Model],
-    data: dict[str, Any],
-    *,
-    notes: TextNotes | None = None,
-    today: dt.date | None = None,
-    currency: str | None = None,
-) -> Model:
-    """Validate ``data`` into ``model``, turning any failure into ``FieldErrors``.
-
-    ``today`` is given for what a person typed: dates may then also be written
-    ``today``, ``yesterday`` or ``-3``, relative to it. ``currency``: the order's,
-    for an event's amount (``1,234`` is one thousand and more in yen)."""
-    context = {"notes": notes, "today": today, "currency": currency}
-    try:
-        return model.model_validate(data, context=context)
-    except ValidationError as error:
-        raise _field_errors(error) from None
+# -- the checks records share ------------------------------------------------------
 
 
-def _field_errors(error: ValidationError) -> FieldErrors:
-    found: list[FieldError] = []
-    for detail in error.errors():
-        original = (detail.get("ctx") or {}).get("error")
-        if isinstance(original, FieldErrors):
-            found.extend(original.errors)
-        elif isinstance(original, FieldError):
-            found.append(original)
-        else:
-            where = ".".join(str(part) for part in detail["loc"]) or "value"
-            found.append(FieldError(where, detail["msg"]))
-    return FieldErrors(found)
+def _line(field: str, *, required: bool = False, max_length: int = fields.MAX_LINE_TEXT) -> Check:
+    return lambda value, context: fields.line_text(
+        field, value, required=required, max_length=max_length, notes=context.notes
+    )
 
 
-def _notes(info: ValidationInfo) -> TextNotes | None:
-    return (info.context or {}).get("notes")
+def _long(field: str, *, required: bool = False) -> Check:
+    return lambda value, context: fields.long_text(
+        field, value, required=required, notes=context.notes
+    )
 
 
-def _today(info: ValidationInfo) -> dt.date | None:
-    return (info.context or {}).get("today")
+def _short(field: str) -> Check:
+    """A tracking number or a carrier: one cleaned line, short."""
+    return _line(field, max_length=fields.MAX_SHORT_TEXT)
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _date(field: str) -> Check:
+    """A date; ``today``, ``yesterday`` and ``-3`` too when a person typed it."""
+    return lambda value, context: fields.date(value, field, context.today)
 
 
+def _typed_flag(field: str) -> Check:
+    return lambda value, context: fields.boolean(value, field)
+
+
+def _row_id(field: str = "id") -> Check:
+    return whole_number(field, 1, MAX_INTEGER, optional=True)
+
+
+# -- orders ------------------------------------------------------------------------
+
+
+@dataclass(**RECORD)
 class OrderFacts(Record):
     """What the user states about an order (the `add` command, the form, a CSV row)."""
 
@@ -98,47 +100,39 @@ class OrderFacts(Record):
     local_return: bool = False
     note: str = ""
 
-    @model_validator(mode="before")
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "order_id": lambda value, context: fields.order_id(value, context.notes),
+        "title": _line("title", required=True),
+        # The order's own currency (checked first, see checked_values) sets the decimals.
+        "price": lambda value, context: fields.amount(value, context.currency, "price"),
+        "currency": lambda value, context: fields.currency(value),
+        "store": _line("store"),
+        "ordered_on": _date("ordered_on"),
+        "delivered_on": _date("delivered_on"),
+        "window_days": lambda value, context: fields.window_days(value),
+        "protection_ends": _date("protection_ends"),
+        "country": lambda value, context: fields.country(value),
+        "free_return": _typed_flag("free_return"),
+        "local_return": _typed_flag("local_return"),
+        "note": _long("note"),
+    }
+
     @classmethod
-    def _check_each_field(cls, data: Any, info: ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            raise FieldError("order", "must be a set of named fields")
-        notes = _notes(info)
-        today = _today(info)
-        checks = {
-            "order_id": lambda v: fields.order_id(v, notes),
-            "title": lambda v: fields.line_text("title", v, required=True, notes=notes),
-            "currency": fields.currency,
-            "store": lambda v: fields.line_text("store", v, notes=notes),
-            "ordered_on": lambda v: fields.date(v, "ordered_on", today),
-            "delivered_on": lambda v: fields.date(v, "delivered_on", today),
-            "window_days": fields.window_days,
-            "protection_ends": lambda v: fields.date(v, "protection_ends", today),
-            "country": fields.country,
-            "free_return": lambda v: fields.boolean(v, "free_return"),
-            "local_return": lambda v: fields.boolean(v, "local_return"),
-            "note": lambda v: fields.long_text("note", v, notes=notes),
-        }
-        cleaned = dict(data)
-        errors: list[FieldError] = []
-        for name, check in checks.items():
-            if name in data or name in ("order_id", "title", "currency"):
-                try:
-                    cleaned[name] = check(data.get(name))
-                except FieldError as error:
-                    errors.append(error)
-        currency = cleaned.get("currency") if "currency" not in {e.field for e in errors} else None
+    def checked_values(cls, data: Mapping[str, Any], context: Context) -> dict[str, Any]:
         try:
-            cleaned["price"] = fields.amount(data.get("price"), currency, "price")
-        except FieldError as error:
-            errors.append(error)
-        errors.extend(_date_order_errors(cleaned, today))
+            currency: str | None = fields.currency(data.get("currency"))
+        except FieldError:
+            currency = None  # refused below, naming the currency rather than the price
+        values = check_fields(cls, data, Context(context.notes, context.today, currency))
+        errors = date_order_errors(values, context.today)
         if errors:
             raise FieldErrors(errors)
-        return cleaned
+        return values
 
 
-def _date_order_errors(values: dict[str, Any], today: dt.date | None) -> list[FieldError]:
+def date_order_errors(values: Mapping[str, Any], today: dt.date | None) -> list[FieldError]:
+    """Delivered before ordered, protection ending before the order, or (given
+    ``today``) an order or a delivery in the future."""
     errors = []
     ordered, delivered = values.get("ordered_on"), values.get("delivered_on")
     protection = values.get("protection_ends")
@@ -156,6 +150,7 @@ def _date_order_errors(values: dict[str, Any], today: dt.date | None) -> list[Fi
     return errors
 
 
+@dataclass(**RECORD)
 class ReturnShipment(Record):
     approved_on: dt.date
     carrier: str = ""
@@ -163,19 +158,31 @@ class ReturnShipment(Record):
     shipped_on: dt.date | None = None
     delivered_on: dt.date | None = None
 
-    @field_validator("tracking", "carrier", mode="before")
-    @classmethod
-    def _short(cls, value: Any, info: ValidationInfo) -> str:
-        return _short_text(value, info)
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "approved_on": _date("approved_on"),
+        "carrier": _short("carrier"),
+        "tracking": _short("tracking"),
+        "shipped_on": _date("shipped_on"),
+        "delivered_on": _date("delivered_on"),
+    }
 
 
+@dataclass(**RECORD)
 class Refund(Record):
     due_since: dt.date | None = None  # the day the refund clock started
     expected_amount: Decimal | None = None  # a partial amount the seller agreed to
     amount: Decimal | None = None
     refunded_on: dt.date | None = None
 
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "due_since": _date("due_since"),
+        "expected_amount": number("expected_amount"),
+        "amount": number("amount"),
+        "refunded_on": _date("refunded_on"),
+    }
 
+
+@dataclass(**RECORD)
 class Dispute(Record):
     reason: Reason
     outcome: Outcome
@@ -183,6 +190,15 @@ class Dispute(Record):
     escalated_on: dt.date | None = None
     return_shipment: ReturnShipment | None = None
     refund: Refund | None = None
+
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "reason": enum_member(Reason, "reason"),
+        "outcome": enum_member(Outcome, "outcome"),
+        "opened_on": _date("opened_on"),
+        "escalated_on": _date("escalated_on"),
+        "return_shipment": nested(ReturnShipment, "return_shipment"),
+        "refund": nested(Refund, "refund"),
+    }
 
     @property
     def return_applies(self) -> bool:
@@ -192,6 +208,7 @@ class Dispute(Record):
         return self.outcome is Outcome.RETURN_AND_REFUND and self.refund is None
 
 
+@dataclass(**RECORD)
 class Order(OrderFacts):
     """An order as stored: the user's facts plus where it stands now."""
 
@@ -199,16 +216,26 @@ class Order(OrderFacts):
     clock_since: dt.date | None = None
     archived: bool = False
     delivery_unknown: bool = False  # delivered, but no source said on which day
-    version: int = Field(1, ge=1, le=MAX_INTEGER, strict=True)
+    version: int = 1
     created_at: str = ""
     updated_at: str = ""
     dispute: Dispute | None = None
 
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        **OrderFacts.CHECKS,
+        "state": enum_member(OrderState, "state"),
+        "clock_since": _date("clock_since"),
+        "archived": flag("archived"),
+        "delivery_unknown": flag("delivery_unknown"),
+        "version": whole_number("version", 1, MAX_INTEGER),
+        "created_at": stored_text("created_at"),
+        "updated_at": stored_text("updated_at"),
+        "dispute": nested(Dispute, "dispute"),
+    }
+
     @property
     def facts(self) -> OrderFacts:
-        return OrderFacts.model_construct(
-            **{name: getattr(self, name) for name in OrderFacts.model_fields}
-        )
+        return OrderFacts(**{name: getattr(self, name) for name in OrderFacts.CHECKS})
 
     def clock(self, policy: Policy) -> Clock | None:
         return running_clock(
@@ -242,10 +269,14 @@ class Order(OrderFacts):
         return refunded is not None and refunded < self.price
 
 
+# -- the timeline ------------------------------------------------------------------
+
+
+@dataclass(**RECORD)
 class Event(Record):
     """One entry of the append-only timeline."""
 
-    seq: int = Field(ge=1, le=MAX_INTEGER)
+    seq: int
     kind: EventKind
     on: dt.date
     note: str = ""
@@ -258,29 +289,43 @@ class Event(Record):
     recorded_at: str = ""
     source: str = ""  # where an imported event came from; empty when recorded here
 
-    @field_validator("tracking", "carrier", mode="before")
-    @classmethod
-    def _short(cls, value: Any, info: ValidationInfo) -> str:
-        return _short_text(value, info)
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.long_text("note", value, notes=_notes(info))
-
-    @field_validator("source", "recorded_at", mode="before")
-    @classmethod
-    def _line(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.line_text(info.field_name or "", value, max_length=500, notes=_notes(info))
-
-
-def _short_text(value: Any, info: ValidationInfo) -> str:
-    """A tracking number or a carrier: one cleaned line, short."""
-    return fields.line_text(
-        info.field_name or "", value, max_length=fields.MAX_SHORT_TEXT, notes=_notes(info)
-    )
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "seq": whole_number("seq", 1, MAX_INTEGER),
+        "kind": enum_member(EventKind, "kind"),
+        "on": _date("on"),
+        "note": _long("note"),
+        "reason": enum_member(Reason, "reason", optional=True),
+        "outcome": enum_member(Outcome, "outcome", optional=True),
+        "tracking": _short("tracking"),
+        "carrier": _short("carrier"),
+        "amount": number("amount"),
+        "lines": lambda value, context: fields.line_positions(value),
+        "recorded_at": _line("recorded_at", max_length=500),
+        "source": _line("source", max_length=500),
+    }
 
 
+def _typed_choice(kind: type[EventKind | Reason | Outcome], field: str) -> Check:
+    """A choice as typed: any case, spaces around; nothing for an optional one."""
+    allowed = [member.value for member in kind]
+    optional = kind is not EventKind
+
+    def check(value: Any, context: Context) -> Any:
+        if optional and value in (None, ""):
+            return None
+        return kind(fields.choice(value, field, allowed))
+
+    return check
+
+
+def _typed_day(value: Any, context: Context) -> dt.date | None:
+    day = fields.date(value, "on", context.today)
+    if context.today is not None:
+        fields.not_after_today(day, "on", context.today)
+    return day
+
+
+@dataclass(**RECORD)
 class EventInput(Record):
     """An event as the user asks for it, before the workflow checks it."""
 
@@ -294,153 +339,144 @@ class EventInput(Record):
     note: str = ""
     lines: tuple[int, ...] = ()  # open_dispute: the order lines it is about (positions)
 
-    @field_validator("lines", mode="before")
-    @classmethod
-    def _lines(cls, value: Any) -> tuple[int, ...]:
-        return fields.line_positions(value)
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, value: Any) -> str:
-        return fields.choice(value, "event", [k.value for k in EventKind])
-
-    @field_validator("reason", mode="before")
-    @classmethod
-    def _reason(cls, value: Any) -> str | None:
-        return None if value in (None, "") else fields.choice(value, "reason", list(Reason))
-
-    @field_validator("outcome", mode="before")
-    @classmethod
-    def _outcome(cls, value: Any) -> str | None:
-        return None if value in (None, "") else fields.choice(value, "outcome", list(Outcome))
-
-    @field_validator("on", mode="before")
-    @classmethod
-    def _on(cls, value: Any, info: ValidationInfo) -> dt.date | None:
-        today = _today(info)
-        day = fields.date(value, "on", today)
-        if today is not None:
-            fields.not_after_today(day, "on", today)
-        return day
-
-    @field_validator("tracking", "carrier", mode="before")
-    @classmethod
-    def _short(cls, value: Any, info: ValidationInfo) -> str:
-        return _short_text(value, info)
-
-    @field_validator("amount", mode="before")
-    @classmethod
-    def _amount(cls, value: Any, info: ValidationInfo) -> Decimal | None:
-        currency = (info.context or {}).get("currency")
-        return None if value in (None, "") else fields.amount(value, currency, "amount")
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.long_text("note", value, notes=_notes(info))
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "kind": _typed_choice(EventKind, "event"),
+        "on": _typed_day,
+        "reason": _typed_choice(Reason, "reason"),
+        "outcome": _typed_choice(Outcome, "outcome"),
+        "tracking": _short("tracking"),
+        "carrier": _short("carrier"),
+        # The order's currency (Context.currency) sets the decimals.
+        "amount": lambda value, context: (
+            None if value in (None, "") else fields.amount(value, context.currency, "amount")
+        ),
+        "note": _long("note"),
+        "lines": lambda value, context: fields.line_positions(value),
+    }
 
 
+# -- chat and evidence -------------------------------------------------------------
+
+
+def _sent_at(value: Any, context: Context) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        moment = value.replace(second=0, microsecond=0, tzinfo=None)
+    else:
+        try:
+            moment = dt.datetime.strptime(str(value).strip(), MINUTE_FORMAT)
+        except ValueError:
+            shown = clean_line(str(value)).text[:30]
+            raise FieldError(
+                "sent_at", f"must be a time as YYYY-MM-DD HH:MM (got {shown!r})"
+            ) from None
+    fields.date(moment.date(), "sent_at")  # years 2000-2999, as every date
+    return moment
+
+
+@dataclass(**RECORD)
 class ChatMessage(Record):
-    id: int | None = Field(None, ge=1, le=MAX_INTEGER)
+    id: int | None = None
     sender: Sender
     sent_at: dt.datetime
     text: str
     edited_at: str = ""
 
-    @field_validator("sender", mode="before")
-    @classmethod
-    def _sender(cls, value: Any) -> str:
-        return fields.choice(value, "sender", list(Sender))
-
-    @field_validator("sent_at", mode="before")
-    @classmethod
-    def _sent_at(cls, value: Any) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            moment = value.replace(second=0, microsecond=0, tzinfo=None)
-        else:
-            try:
-                moment = dt.datetime.strptime(str(value).strip(), MINUTE_FORMAT)
-            except ValueError:
-                shown = clean_line(str(value)).text[:30]
-                raise FieldError(
-                    "sent_at", f"must be a time as YYYY-MM-DD HH:MM (got {shown!r})"
-                ) from None
-        fields.date(moment.date(), "sent_at")  # years 2000-2999, as every date
-        return moment
-
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.long_text("text", value, required=True, notes=_notes(info))
-
-    @field_serializer("sent_at")
-    def _sent_at_text(self, value: dt.datetime) -> str:
-        return value.strftime(MINUTE_FORMAT)
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "id": _row_id(),
+        "sender": lambda value, context: Sender(fields.choice(value, "sender", list(Sender))),
+        "sent_at": _sent_at,
+        "text": _long("text", required=True),
+        "edited_at": stored_text("edited_at"),
+    }
 
 
+def _sha256(value: Any, context: Context) -> str:
+    if not (isinstance(value, str) and len(value) == 64 and set(value) <= SHA256_DIGITS):
+        raise FieldError("sha256", "must be 64 lowercase hexadecimal digits")
+    return value
+
+
+@dataclass(**RECORD)
 class Attachment(Record):
-    id: int | None = Field(None, ge=1, le=MAX_INTEGER)
+    id: int | None = None
     path: str
-    size: int = Field(ge=0, le=MAX_INTEGER, strict=True)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int
+    sha256: str
     attached_at: str
 
-    @field_validator("path", mode="before")
-    @classmethod
-    def _path(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.line_text("path", value, required=True, max_length=4096, notes=_notes(info))
-
-    @field_validator("attached_at", mode="before")
-    @classmethod
-    def _attached_at(cls, value: Any) -> str:
-        return fields.line_text("attached_at", value, max_length=40)
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "id": _row_id(),
+        "path": _line("path", required=True, max_length=4096),
+        "size": whole_number("size", 0, MAX_INTEGER),
+        "sha256": _sha256,
+        "attached_at": _line("attached_at", max_length=40),
+    }
 
 
+@dataclass(**RECORD)
 class EvidenceItem(Record):
-    id: int | None = Field(None, ge=1, le=MAX_INTEGER)
+    id: int | None = None
     label: str
     kind: EvidenceKind = EvidenceKind.OTHER
     done: bool = False
     note: str = ""
     custom: bool = False
-    position: int = Field(0, ge=0, le=MAX_INTEGER)
+    position: int = 0
     attachments: tuple[Attachment, ...] = ()
 
-    @field_validator("label", mode="before")
-    @classmethod
-    def _label(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.line_text("label", value, required=True, max_length=500, notes=_notes(info))
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, value: Any, info: ValidationInfo) -> str:
-        return fields.long_text("note", value, notes=_notes(info))
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "id": _row_id(),
+        "label": _line("label", required=True, max_length=500),
+        "kind": enum_member(EvidenceKind, "kind"),
+        "done": _typed_flag("done"),
+        "note": _long("note"),
+        "custom": _typed_flag("custom"),
+        "position": whole_number("position", 0, MAX_INTEGER),
+        "attachments": nested_many(Attachment, "attachments"),
+    }
 
     @property
     def has_proof(self) -> bool:
         return self.done or bool(self.attachments)
 
 
+# -- whole orders ------------------------------------------------------------------
+
+
+def _optional_price(value: Any, context: Context) -> Decimal | None:
+    if value is None:
+        return None
+    price = number("unit_price")(value, context)
+    if price is not None and not 0 < price < fields.MAX_AMOUNT:
+        raise FieldError("unit_price", f"must be more than 0 and less than {fields.MAX_AMOUNT}")
+    return price
+
+
+@dataclass(**RECORD)
 class OrderLine(Record):
     """One item of a multi-item order; ``unit_price`` is per piece."""
 
-    position: int = Field(ge=1, le=10_000, strict=True)
+    position: int
     title: str
-    quantity: int = Field(1, ge=1, le=100_000, strict=True)
-    unit_price: Decimal | None = Field(None, gt=0, lt=fields.MAX_AMOUNT)
+    quantity: int = 1
+    unit_price: Decimal | None = None
     attributes: str = ""
     product_url: str = ""
     line_id: str = ""
     free_return: bool = False
     disputed: bool = False
 
-    @field_validator("title", "attributes", "product_url", "line_id", mode="before")
-    @classmethod
-    def _line_text(cls, value: Any, info: ValidationInfo) -> str:
-        required = info.field_name == "title"
-        return fields.line_text(
-            info.field_name or "", value, required=required, max_length=2000, notes=_notes(info)
-        )
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "position": whole_number("position", 1, 10_000),
+        "title": _line("title", required=True, max_length=2000),
+        "quantity": whole_number("quantity", 1, 100_000),
+        "unit_price": _optional_price,
+        "attributes": _line("attributes", max_length=2000),
+        "product_url": _line("product_url", max_length=2000),
+        "line_id": _line("line_id", max_length=2000),
+        "free_return": flag("free_return"),
+        "disputed": flag("disputed"),
+    }
 
     def describe(self, currency: str) -> str:
         """'2 × Phone case (Color: Black) · 4.99 USD each'; a disputed line says so."""
@@ -452,6 +488,7 @@ class OrderLine(Record):
         return text + (" · disputed" if self.disputed else "")
 
 
+@dataclass(**RECORD)
 class OrderRecord(Record):
     """Everything kept about one order: what the detail screen and the JSON export hold."""
 
@@ -460,3 +497,11 @@ class OrderRecord(Record):
     events: tuple[Event, ...] = ()
     messages: tuple[ChatMessage, ...] = ()
     evidence: tuple[EvidenceItem, ...] = ()
+
+    CHECKS: ClassVar[Mapping[str, Check]] = {
+        "order": nested(Order, "order"),
+        "lines": nested_many(OrderLine, "lines"),
+        "events": nested_many(Event, "events"),
+        "messages": nested_many(ChatMessage, "messages"),
+        "evidence": nested_many(EvidenceItem, "evidence"),
+    }

@@ -44,8 +44,8 @@ def replay_log(
     """The order, and the events as the workflow records them (defaults filled in,
     when each was recorded and where it came from kept), or ``ReplayRefused``."""
     delivered_by_event = any(event.kind is EventKind.DELIVERED for event in events)
-    start = facts.model_copy(update={"delivered_on": None}) if delivered_by_event else facts
-    order = Order.model_construct(**dict(start), created_at=created_at, updated_at=created_at)
+    start = facts.replace(delivered_on=None) if delivered_by_event else facts
+    order = Order(**start.values(), created_at=created_at, updated_at=created_at)
     order = with_facts(order, start)
     if delivery_unknown and not delivered_by_event:
         order = with_delivery_unknown(order)
@@ -62,9 +62,7 @@ def replay_log(
         except (FieldError, FieldErrors, UserError) as error:
             raise ReplayRefused(f"event {position} ({event.kind.label}): {error}") from None
         order, last = transition.order, transition.event
-        recorded.append(
-            last.model_copy(update={"recorded_at": event.recorded_at, "source": event.source})
-        )
+        recorded.append(last.replace(recorded_at=event.recorded_at, source=event.source))
     return order, recorded
 
 

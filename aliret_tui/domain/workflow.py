@@ -145,7 +145,7 @@ def apply_event(
     updates: dict[str, object] = {}
     new_evidence: list[EvidenceItem] = []
     dispute = order.dispute
-    recorded = request.model_dump()
+    recorded = request.values()
     recorded.update(on=on)
 
     if kind is E.DELIVERED:
@@ -204,13 +204,13 @@ def apply_event(
     elif kind is E.RETURN_SHIPPED:
         if not request.tracking:
             raise FieldError("tracking", "is required: the return's tracking number")
-        shipment = _shipment(dispute).model_copy(
-            update={"tracking": request.tracking, "carrier": request.carrier, "shipped_on": on}
+        shipment = _shipment(dispute).replace(
+            tracking=request.tracking, carrier=request.carrier, shipped_on=on
         )
         updates["state"] = S.RETURN_SHIPPED
         updates["dispute"] = _with(dispute, return_shipment=shipment)
     elif kind is E.RETURN_DELIVERED:
-        shipment = _shipment(dispute).model_copy(update={"delivered_on": on})
+        shipment = _shipment(dispute).replace(delivered_on=on)
         updates.update(state=S.REFUND_PENDING, clock_since=on)
         updates["dispute"] = _with(dispute, return_shipment=shipment, refund=Refund(due_since=on))
     elif kind is E.REFUNDED:
@@ -219,7 +219,7 @@ def apply_event(
             order, request.amount, default=pending.expected_amount or order.price
         )
         recorded["amount"] = amount
-        refund = pending.model_copy(update={"amount": amount, "refunded_on": on})
+        refund = pending.replace(amount=amount, refunded_on=on)
         updates["state"] = S.REFUNDED
         updates["dispute"] = _with(dispute, refund=refund)
     elif kind is E.CANCELLED:
@@ -231,7 +231,7 @@ def apply_event(
     if new_state in NO_CLOCK_STATES:
         updates["clock_since"] = None
     event = Event(seq=(last_event.seq + 1) if last_event else 1, **recorded)
-    return Transition(order.model_copy(update=updates), event, new_evidence)
+    return Transition(order.replace(**updates), event, new_evidence)
 
 
 def check_consistent(order: Order) -> None:
@@ -251,15 +251,15 @@ def check_consistent(order: Order) -> None:
 def with_facts(order: Order, facts: OrderFacts) -> Order:
     """The order with new facts. Setting or clearing the delivery date before any
     dispute moves it between 'in transit' and 'window open'."""
-    updated = order.model_copy(update=dict(facts))
+    updated = order.replace(**facts.values())
     if updated.delivered_on is not None and updated.delivery_unknown:
-        updated = updated.model_copy(update={"delivery_unknown": False})
+        updated = updated.replace(delivery_unknown=False)
     if updated.state is S.IN_TRANSIT and updated.delivered_on is not None:
-        return updated.model_copy(update={"state": S.WINDOW_OPEN})
+        return updated.replace(state=S.WINDOW_OPEN)
     if updated.state is S.WINDOW_OPEN and updated.delivered_on is None:
         if updated.delivery_unknown:
             return updated
-        return updated.model_copy(update={"state": S.IN_TRANSIT})
+        return updated.replace(state=S.IN_TRANSIT)
     return updated
 
 
@@ -269,7 +269,7 @@ def with_delivery_unknown(order: Order) -> Order:
     if order.delivered_on is not None:
         return order
     state = S.WINDOW_OPEN if order.state is S.IN_TRANSIT else order.state
-    return order.model_copy(update={"delivery_unknown": True, "state": state})
+    return order.replace(delivery_unknown=True, state=state)
 
 
 def _refuse_unused_values(request: EventInput) -> None:
@@ -378,7 +378,7 @@ def _refund_amount(order: Order, amount: Decimal | None, default: Decimal | None
 
 def _with(dispute: Dispute | None, **changes: object) -> Dispute:
     assert dispute is not None, "the workflow only reaches here with a dispute"
-    return dispute.model_copy(update=changes)
+    return dispute.replace(**changes)
 
 
 def _approved(dispute: Dispute | None, on: dt.date) -> ReturnShipment:
@@ -386,7 +386,7 @@ def _approved(dispute: Dispute | None, on: dt.date) -> ReturnShipment:
     existing = dispute.return_shipment if dispute else None
     if existing is None:
         return ReturnShipment(approved_on=on)
-    return existing.model_copy(update={"approved_on": on})
+    return existing.replace(approved_on=on)
 
 
 def _shipment(dispute: Dispute | None) -> ReturnShipment:

@@ -100,7 +100,7 @@ def _merge(
 ) -> RecordPlan:
     merged = RecordPlan(record, source, previous)
     incoming_facts, stored_facts = record.order.facts, previous.order.facts
-    for name in OrderFacts.model_fields:
+    for name in OrderFacts.CHECKS:
         value = getattr(incoming_facts, name)
         if value not in (None, "", False) and value != getattr(stored_facts, name):
             merged.facts[name] = value

@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from sqlite_utils import Database
-
 from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
 from aliret_tui.paths import backup_dir
 from aliret_tui.sanitize import shown
@@ -31,17 +29,18 @@ from aliret_tui.store.backup import (
     prune_daily,
     take_backup,
 )
+from aliret_tui.store.connection import Connection
 from aliret_tui.store.errors import OrderNotFound, StoreError
 from aliret_tui.store.opening import (
     configure,
     connect_file,
     describe_error,
+    migration_due,
     open_readonly,
     patiently,
     refuse_foreign_schema,
     restrict_permissions,
 )
-from aliret_tui.store.schema import migrations
 from aliret_tui.store.version import SCHEMA_VERSION
 from aliret_tui.timesource import SYSTEM_TIME, TimeSource
 
@@ -76,7 +75,7 @@ class StoreBase:
         if readonly:
             self.db = open_readonly(self.path)
             return
-        self.db = Database(connect_file(self.path))
+        self.db = Connection(connect_file(self.path))
         try:
             refuse_foreign_schema(self.db, self.path)
             patiently(lambda: configure(self.db))
@@ -102,7 +101,7 @@ class StoreBase:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[Connection]:
         """One user action: all of it is committed, or none of it."""
         conn = self.db.conn
         if conn.in_transaction:
@@ -144,11 +143,15 @@ class StoreBase:
 
     def _migrate(self) -> None:
         """Bring the schema up to date, after a backup; one process at a time."""
-        if not migrations.pending(self.db):
+        if not migration_due(self.db):
+            return
+        from aliret_tui.store.schema import migrations  # sqlite-utils: to change the schema
+
+        if not migrations.pending(self.db.schema_tools):
             return
         self._backup_before_migrating()
         with self._immediate():  # re-checked under the lock: another process may have won
-            migrations.apply(self.db)
+            migrations.apply(self.db.schema_tools)
             if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

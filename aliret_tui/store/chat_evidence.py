@@ -53,12 +53,12 @@ class ChatAndEvidence(StoreBase):
             changes["sent_at"] = sent_at.strftime("%Y-%m-%d %H:%M")
         with self.transaction():
             self._require_row("messages", order_id, message_id)
-            self.db["messages"].update(message_id, changes)
+            self.db.update("messages", {"id": message_id}, changes)
 
     def delete_message(self, order_id: str, message_id: int) -> None:
         with self.transaction():
             self._require_row("messages", order_id, message_id)
-            self.db["messages"].delete(message_id)
+            self.db.delete("messages", {"id": message_id})
 
     def messages(self, order_id: str) -> list[ChatMessage]:
         rows = self.db.query(
@@ -67,8 +67,8 @@ class ChatAndEvidence(StoreBase):
         return [message_from_row(row) for row in rows]
 
     def insert_messages(self, order_id: str, messages: Iterable[ChatMessage]) -> None:
-        self.db["messages"].insert_all(
-            {"order_id": order_id, **message_row(message)} for message in messages
+        self.db.insert_all(
+            "messages", ({"order_id": order_id, **message_row(message)} for message in messages)
         )
 
     # -- evidence ------------------------------------------------------------------
@@ -80,20 +80,20 @@ class ChatAndEvidence(StoreBase):
                 "SELECT coalesce(max(position) + 1, 0) FROM evidence WHERE order_id = ?",
                 [order_id],
             ).fetchone()[0]
-            placed = item.model_copy(update={"position": position, "custom": True})
+            placed = item.replace(position=position, custom=True)
             self.insert_evidence(order_id, [placed])
         return placed
 
     def set_evidence_done(self, order_id: str, item_id: int, done: bool) -> None:
         with self.transaction():
             self._require_row("evidence", order_id, item_id)
-            self.db["evidence"].update(item_id, {"done": int(done)})
+            self.db.update("evidence", {"id": item_id}, {"done": int(done)})
 
     def set_evidence_note(self, order_id: str, item_id: int, note: str) -> None:
         cleaned = long_text("note", note)
         with self.transaction():
             self._require_row("evidence", order_id, item_id)
-            self.db["evidence"].update(item_id, {"note": cleaned})
+            self.db.update("evidence", {"id": item_id}, {"note": cleaned})
 
     def remove_evidence_item(self, order_id: str, item_id: int) -> None:
         """Take an item off the checklist, with the records of its attached files (the
@@ -121,14 +121,15 @@ class ChatAndEvidence(StoreBase):
     def attach_file(self, order_id: str, item_id: int, attachment: Attachment) -> None:
         with self.transaction():
             self._require_row("evidence", order_id, item_id)
-            self.db["attachments"].insert(
+            self.db.insert(
+                "attachments",
                 {
                     "evidence_id": item_id,
                     "path": attachment.path,
                     "size": attachment.size,
                     "sha256": attachment.sha256,
                     "attached_at": attachment.attached_at,
-                }
+                },
             )
 
     def evidence(self, order_id: str) -> list[EvidenceItem]:
@@ -149,7 +150,7 @@ class ChatAndEvidence(StoreBase):
             f"SELECT * FROM attachments WHERE evidence_id IN ({marks}) ORDER BY id", evidence_ids
         ):
             found.setdefault(row["evidence_id"], []).append(
-                Attachment.model_construct(
+                Attachment(
                     id=row["id"],
                     path=shown(row["path"]),
                     size=row["size"],
@@ -161,33 +162,33 @@ class ChatAndEvidence(StoreBase):
 
     def insert_evidence(self, order_id: str, items: Iterable[EvidenceItem]) -> None:
         for item in items:
-            item_id = (
-                self.db["evidence"]
-                .insert(
-                    {
-                        "order_id": order_id,
-                        "position": item.position,
-                        "label": item.label,
-                        "kind": item.kind.value,
-                        "done": int(item.done),
-                        "note": item.note,
-                        "custom": int(item.custom),
-                    }
-                )
-                .last_pk
+            item_id = self.db.insert(
+                "evidence",
+                {
+                    "order_id": order_id,
+                    "position": item.position,
+                    "label": item.label,
+                    "kind": item.kind.value,
+                    "done": int(item.done),
+                    "note": item.note,
+                    "custom": int(item.custom),
+                },
             )
             self.insert_attachments(item_id, item.attachments)
 
     def insert_attachments(self, item_id: int, attachments: Iterable[Attachment]) -> None:
-        self.db["attachments"].insert_all(
-            {
-                "evidence_id": item_id,
-                "path": file.path,
-                "size": file.size,
-                "sha256": file.sha256,
-                "attached_at": file.attached_at,
-            }
-            for file in attachments
+        self.db.insert_all(
+            "attachments",
+            (
+                {
+                    "evidence_id": item_id,
+                    "path": file.path,
+                    "size": file.size,
+                    "sha256": file.sha256,
+                    "attached_at": file.attached_at,
+                }
+                for file in attachments
+            ),
         )
 
 

@@ -82,7 +82,7 @@ def stored_orders(
         chunk = order_ids[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
         rows = cursor.execute(
-            f"SELECT {', '.join(OrderFacts.model_fields)}, state, delivery_unknown, "
+            f"SELECT {', '.join(OrderFacts.CHECKS)}, state, delivery_unknown, "
             "EXISTS (SELECT 1 FROM disputes WHERE disputes.order_id = orders.order_id) "
             f"AS has_dispute FROM orders WHERE order_id IN ({marks})",
             chunk,
@@ -175,7 +175,7 @@ def _add_orders(store: WholeRecords, plans: list[OrderPlan]) -> None:
 
 def _update_order(store: WholeRecords, order_plan: OrderPlan) -> None:
     current = store.get_order(order_plan.order_id)
-    facts = current.facts.model_copy(update=order_plan.facts)
+    facts = current.facts.replace(**order_plan.facts)
     order = with_facts(current, facts)
     if order_plan.delivery_unknown:
         order = with_delivery_unknown(order)
@@ -216,13 +216,13 @@ def _store_lines(store: WholeRecords, order_plan: OrderPlan) -> None:
     if order_plan.lines:
         store.insert_lines(
             order_plan.order_id,
-            (OrderLine.model_construct(**vars(line), disputed=False) for line in order_plan.lines),
+            (OrderLine(**vars(line), disputed=False) for line in order_plan.lines),
         )
 
 
 def _cancel(store: WholeRecords, order_id: str, source: Source) -> None:
     order = store.get_order(order_id)
-    request = EventInput.model_construct(
+    request = EventInput(
         kind=EventKind.ORDER_CANCELLED,
         on=source.imported_on,
         reason=None,
@@ -238,9 +238,7 @@ def _cancel(store: WholeRecords, order_id: str, source: Source) -> None:
         order, request, today=source.imported_on, last_event=last, policy=None
     )  # history as it happened: no timing rule
     store.save_order(transition.order)
-    store.insert_events(
-        order_id, [transition.event.model_copy(update={"source": source.describe()})]
-    )
+    store.insert_events(order_id, [transition.event.replace(source=source.describe())])
 
 
 def _apply_record(store: WholeRecords, record_plan: RecordPlan) -> None:
@@ -254,17 +252,15 @@ def _apply_record(store: WholeRecords, record_plan: RecordPlan) -> None:
     current = store.get_order(order_id)
     if record_plan.state_from_file is not None:
         file_order = record_plan.state_from_file
-        current = current.model_copy(
-            update={
-                "state": file_order.state,
-                "clock_since": file_order.clock_since,
-                "dispute": file_order.dispute,
-                "delivery_unknown": file_order.delivery_unknown,
-                "delivered_on": file_order.delivered_on,
-            }
+        current = current.replace(
+            state=file_order.state,
+            clock_since=file_order.clock_since,
+            dispute=file_order.dispute,
+            delivery_unknown=file_order.delivery_unknown,
+            delivered_on=file_order.delivered_on,
         )
     if record_plan.facts:
-        current = with_facts(current, current.facts.model_copy(update=record_plan.facts))
+        current = with_facts(current, current.facts.replace(**record_plan.facts))
     if record_plan.state_from_file is not None or record_plan.facts:
         # Only a changed order gets a new version: messages and evidence alone do not
         # (as when they are added here), so the same file again is "unchanged".
@@ -281,7 +277,7 @@ def _add_evidence(store: WholeRecords, order_id: str, record_plan: RecordPlan) -
     store.insert_evidence(
         order_id,
         (
-            item.model_copy(update={"position": start + offset})
+            item.replace(position=start + offset)
             for offset, item in enumerate(record_plan.new_evidence)
         ),
     )

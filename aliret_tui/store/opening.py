@@ -13,13 +13,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from aliret_tui.files import make_private_folder
+from aliret_tui.store.connection import Connection
 from aliret_tui.store.errors import StoreError, UpgradeNeeded
 from aliret_tui.store.readonly import NotAFile, connect_readonly, read_header
-from aliret_tui.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
-from aliret_tui.store.version import SCHEMA_VERSION
+from aliret_tui.store.version import MIGRATION_NAMES as KNOWN_MIGRATIONS
+from aliret_tui.store.version import MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -44,7 +43,7 @@ def connect_file(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_readonly(path: Path) -> Database:
+def open_readonly(path: Path) -> Connection:
     """The read-only store's database: creates nothing, writes nothing (see Store)."""
     header = file_header(path)
     if header and header != SQLITE_MAGIC:
@@ -52,7 +51,7 @@ def open_readonly(path: Path) -> Database:
     if not header:
         return empty_database()  # no database yet
     try:
-        db = Database(connect_readonly(str(path), timeout=BUSY_TIMEOUT_MS / 1000))
+        db = Connection(connect_readonly(str(path), timeout=BUSY_TIMEOUT_MS / 1000))
     except sqlite3.Error as error:
         raise StoreError(f"{path}: cannot be read ({describe_error(error, path)})") from None
     try:
@@ -60,7 +59,7 @@ def open_readonly(path: Path) -> Database:
         if not db.table_names():
             db.conn.close()
             return empty_database()
-        if migrations.pending(db):
+        if migration_due(db):
             version = db.conn.execute("PRAGMA user_version").fetchone()[0]
             raise UpgradeNeeded(
                 f"{path}: was written by an older aliret-tui (schema {version}) and must be "
@@ -75,11 +74,13 @@ def open_readonly(path: Path) -> Database:
     return db
 
 
-def empty_database() -> Database:
+def empty_database() -> Connection:
     """An empty database of the current schema, in memory: reading commands show no
     orders where there is no database, without creating one."""
-    db = Database(sqlite3.connect(":memory:", check_same_thread=False))
-    migrations.apply(db)
+    from aliret_tui.store.schema import migrations  # sqlite-utils, to make the tables
+
+    db = Connection(sqlite3.connect(":memory:", check_same_thread=False))
+    migrations.apply(db.schema_tools)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
 
@@ -120,7 +121,7 @@ def create_private_file(path: Path) -> None:
         os.close(fd)
 
 
-def refuse_foreign_schema(db: Database, path: Path) -> None:
+def refuse_foreign_schema(db: Connection, path: Path) -> None:
     """Read-only checks before anything is written to the file."""
     tables = set(db.table_names())
     version = db.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -131,16 +132,9 @@ def refuse_foreign_schema(db: Database, path: Path) -> None:
         )
     if not tables:
         return
-    if migrations.migrations_table not in tables:
+    if MIGRATIONS_TABLE not in tables:
         raise StoreError(f"{path}: is a SQLite database, but not an aliret-tui one; left untouched")
-    applied = {
-        row[0]
-        for row in db.conn.execute(
-            f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?",
-            [MIGRATION_SET],
-        )
-    }
-    unknown = applied - set(KNOWN_MIGRATIONS)
+    unknown = applied_migrations(db) - set(KNOWN_MIGRATIONS)
     if unknown:
         raise StoreError(
             f"{path}: has schema changes this version does not know "
@@ -148,7 +142,24 @@ def refuse_foreign_schema(db: Database, path: Path) -> None:
         )
 
 
-def configure(db: Database) -> None:
+def applied_migrations(db: Connection) -> set[str]:
+    rows = db.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return {name for (name,) in rows}
+
+
+def migration_due(db: Connection) -> bool:
+    """Whether this code's schema has changes the database lacks (or it is new).
+    Read without sqlite-utils, which only changing the schema needs."""
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        return True
+    if MIGRATIONS_TABLE not in db.table_names():
+        return True
+    return not set(KNOWN_MIGRATIONS) <= applied_migrations(db)
+
+
+def configure(db: Connection) -> None:
     conn = db.conn
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]

@@ -34,12 +34,12 @@ class OrdersAndEvents(StoreBase):
             if self._order_row(facts.order_id) is not None:
                 raise FieldError("order_id", f"order {facts.order_id!r} already exists")
             order = self.new_order(facts)
-            self.db["orders"].insert(self.row_of(order))
+            self.db.insert("orders", self.row_of(order))
         return order
 
     def new_order(self, facts: OrderFacts) -> Order:
         now = self._now()
-        base = Order.model_construct(**dict(facts), created_at=now, updated_at=now)
+        base = Order(**facts.values(), created_at=now, updated_at=now)
         return with_facts(base, facts)
 
     def get_order(self, order_id: str) -> Order:
@@ -114,7 +114,7 @@ class OrdersAndEvents(StoreBase):
 
     def set_archived(self, order_id: str, archived: bool) -> Order:
         with self.transaction():
-            order = self.get_order(order_id).model_copy(update={"archived": archived})
+            order = self.get_order(order_id).replace(archived=archived)
             saved = self.save_order(order)
         return saved
 
@@ -126,19 +126,15 @@ class OrdersAndEvents(StoreBase):
 
     def save_order(self, order: Order) -> Order:
         """Write the order and its dispute (inside a transaction); bumps the version."""
-        saved = order.model_copy(update={"version": order.version + 1, "updated_at": self._now()})
-        self.db["orders"].update(order.order_id, self.row_of(saved))
+        saved = order.replace(version=order.version + 1, updated_at=self._now())
+        self.db.update("orders", {"order_id": order.order_id}, self.row_of(saved))
         if saved.dispute is not None:
-            self.db["disputes"].upsert(dispute_row(order.order_id, saved.dispute), pk="order_id")
+            self.db.upsert("disputes", dispute_row(order.order_id, saved.dispute), key="order_id")
         return saved
 
     def row_of(self, order: Order) -> dict[str, Any]:
         clock = order.clock(self.policy)
-        row = {
-            name: to_column(getattr(order, name))
-            for name in Order.model_fields
-            if name != "dispute"
-        }
+        row = {name: to_column(getattr(order, name)) for name in Order.CHECKS if name != "dispute"}
         row["clock"] = clock.kind.value if clock else None
         row["deadline"] = clock.deadline.isoformat() if clock else None
         return row
@@ -186,13 +182,16 @@ class OrdersAndEvents(StoreBase):
 
     def insert_events(self, order_id: str, events: Iterable[Event]) -> None:
         """Append to the timeline; an event recorded now gets this moment's time."""
-        self.db["events"].insert_all(
-            {
-                "order_id": order_id,
-                **event_row(event),
-                "recorded_at": event.recorded_at or self._now(),
-            }
-            for event in events
+        self.db.insert_all(
+            "events",
+            (
+                {
+                    "order_id": order_id,
+                    **event_row(event),
+                    "recorded_at": event.recorded_at or self._now(),
+                }
+                for event in events
+            ),
         )
 
     def insert_lines(self, order_id: str, lines: Iterable[OrderLine]) -> None:
@@ -242,4 +241,4 @@ class OrdersAndEvents(StoreBase):
                         "UPDATE orders SET clock = ?, deadline = ? WHERE order_id = ?",
                         [fresh["clock"], fresh["deadline"], row["order_id"]],
                     )
-            self.db["meta"].upsert({"key": "policy", "value": fingerprint}, pk="key")
+            self.db.upsert("meta", {"key": "policy", "value": fingerprint}, key="key")

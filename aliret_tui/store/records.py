@@ -98,7 +98,7 @@ class WholeRecords(OrdersAndEvents, ChatAndEvidence):
             for order in self.orders_by_id(chunk):
                 order_id = order.order_id
                 found.append(
-                    OrderRecord.model_construct(
+                    OrderRecord(
                         order=order,
                         lines=tuple(lines.get(order_id, ())),
                         events=tuple(events.get(order_id, ())),

@@ -42,6 +42,7 @@ from aliret_tui.store.backup import (
     sweep_partials,
     take_backup,
 )
+from aliret_tui.store.connection import Connection
 from aliret_tui.store.errors import StoreError
 from aliret_tui.store.opening import BUSY_TIMEOUT_MS, describe_error, refuse_foreign_schema
 from aliret_tui.store.readonly import SQLITE_MAGIC, NotAFile, connect_readonly, read_header
@@ -220,7 +221,7 @@ def _short(value: Any) -> str:
     return repr(shown(str(value))[:40])
 
 
-_ORDER_FIELDS = [name for name in Order.model_fields if name != "dispute"]
+_ORDER_FIELDS = [name for name in Order.CHECKS if name != "dispute"]
 _CLOCKS = [kind.value for kind in ClockKind]
 
 
@@ -307,7 +308,7 @@ def _event(row: dict[str, Any]) -> None:
 
 
 def _fields_of(model: type[Record], row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row[name] for name in model.model_fields if name in row}
+    return {name: row[name] for name in model.CHECKS if name in row}
 
 
 def _message(row: dict[str, Any]) -> None:
@@ -403,7 +404,7 @@ def _is_healthy(live: Path) -> bool:
 def _refuse_what_is_not_ours(live: Path) -> None:
     conn = connect_readonly(str(live), timeout=BUSY_TIMEOUT_S)
     try:
-        refuse_foreign_schema(Database(conn), live)
+        refuse_foreign_schema(Connection(conn), live)
     except sqlite3.Error as error:
         raise StoreError(f"{live}: cannot be read ({error}); not restored") from None
     finally:
@@ -578,7 +579,7 @@ def check_restorable(source: Path) -> None:
         raise StoreError(f"{source}: is damaged ({verdict}); not restored")
     conn = connect_readonly(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        database = Database(conn)
+        database = Connection(conn)
         refuse_foreign_schema(database, source)
         if "orders" not in database.table_names():
             raise StoreError(f"{source}: holds no aliret-tui data")

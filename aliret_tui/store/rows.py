@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from aliret_tui.domain.checks import field_defaults
 from aliret_tui.domain.clocks import running_clock
 from aliret_tui.domain.models import (
     Attachment,
@@ -66,7 +67,7 @@ def facts_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def order_from_row(row: dict[str, Any], dispute: dict[str, Any] | None) -> Order:
-    return Order.model_construct(
+    return Order(
         **facts_from_row(row),
         state=OrderState(row["state"]),
         clock_since=date_or_none(row["clock_since"]),
@@ -86,9 +87,7 @@ ORDER_COLUMNS = (
     "state", "clock_since", "archived", "delivery_unknown", "version", "created_at",
     "updated_at", "clock", "deadline",
 )  # fmt: skip
-_FACT_DEFAULTS = {
-    name: info.default for name, info in OrderFacts.model_fields.items() if not info.is_required()
-}
+_FACT_DEFAULTS = field_defaults(OrderFacts)
 
 
 def new_order_row(
@@ -148,7 +147,7 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]
 
 
 def line_from_row(row: dict[str, Any]) -> OrderLine:
-    return OrderLine.model_construct(
+    return OrderLine(
         position=row["position"],
         title=shown(row["title"]),
         quantity=row["quantity"],
@@ -164,7 +163,7 @@ def line_from_row(row: dict[str, Any]) -> OrderLine:
 def dispute_from_row(row: dict[str, Any]) -> Dispute:
     shipment = None
     if row["return_approved_on"]:
-        shipment = ReturnShipment.model_construct(
+        shipment = ReturnShipment(
             approved_on=date_or_none(row["return_approved_on"]),
             carrier=shown(row["return_carrier"]),
             tracking=shown(row["return_tracking"]),
@@ -173,13 +172,13 @@ def dispute_from_row(row: dict[str, Any]) -> Dispute:
         )
     refund = None
     if row["refund_due_since"] or row["refund_amount"] is not None:
-        refund = Refund.model_construct(
+        refund = Refund(
             due_since=date_or_none(row["refund_due_since"]),
             expected_amount=decimal_or_none(row["refund_expected"]),
             amount=decimal_or_none(row["refund_amount"]),
             refunded_on=date_or_none(row["refunded_on"]),
         )
-    return Dispute.model_construct(
+    return Dispute(
         reason=Reason(row["reason"]),
         outcome=Outcome(row["outcome"]),
         opened_on=date_or_none(row["opened_on"]),
@@ -226,7 +225,7 @@ def event_row(event: Event) -> dict[str, Any]:
 
 
 def event_from_row(row: dict[str, Any]) -> Event:
-    return Event.model_construct(
+    return Event(
         seq=row["seq"],
         kind=EventKind(row["kind"]),
         on=date_or_none(row["on_date"]),
@@ -252,7 +251,7 @@ def message_row(message: ChatMessage) -> dict[str, Any]:
 
 
 def message_from_row(row: dict[str, Any]) -> ChatMessage:
-    return ChatMessage.model_construct(
+    return ChatMessage(
         id=row["id"],
         sender=Sender(row["sender"]),
         sent_at=dt.datetime.fromisoformat(row["sent_at"]),
@@ -262,7 +261,7 @@ def message_from_row(row: dict[str, Any]) -> ChatMessage:
 
 
 def evidence_from_row(row: dict[str, Any], files: tuple[Attachment, ...]) -> EvidenceItem:
-    return EvidenceItem.model_construct(
+    return EvidenceItem(
         id=row["id"],
         label=shown(row["label"]),
         kind=EvidenceKind(row["kind"]),
@@ -275,5 +274,9 @@ def evidence_from_row(row: dict[str, Any], files: tuple[Attachment, ...]) -> Evi
 
 
 def given_facts(facts: OrderFacts) -> dict[str, Any]:
-    """The values an ``OrderFacts`` carries: the ones set, not its defaults."""
-    return {name: getattr(facts, name) for name in facts.model_fields_set if name != "order_id"}
+    """The values an ``OrderFacts`` carries: the ones that are not its defaults."""
+    return {
+        name: value
+        for name, value in facts.values().items()
+        if name != "order_id" and (name not in _FACT_DEFAULTS or value != _FACT_DEFAULTS[name])
+    }

@@ -21,12 +21,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from aliret_tui.domain.clocks import clock_from_columns
-from aliret_tui.domain.models import MINUTE_FORMAT, OrderFacts, OrderRecord
+from aliret_tui.domain.models import MINUTE_FORMAT, OrderFacts, OrderRecord, Record
 from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
@@ -52,7 +53,7 @@ _NEUTRALISED = re.compile(rf"^'(?={_STARTS_WITH_BREAK})|{_CELL_START}'(?={_RUNS_
 
 
 def record_to_json(record: OrderRecord) -> dict[str, Any]:
-    data = record.model_dump(mode="json")
+    data = _json_value(record)
     for message in data["messages"]:
         message.pop("id", None)
     for item in data["evidence"]:
@@ -60,6 +61,22 @@ def record_to_json(record: OrderRecord) -> dict[str, Any]:
         for attachment in item["attachments"]:
             attachment.pop("id", None)
     return data
+
+
+def _json_value(value: Any) -> Any:
+    """A record as JSON values: dates as YYYY-MM-DD, chat times to the minute,
+    amounts as text (exact), choices by their value."""
+    if isinstance(value, Record):
+        return {name: _json_value(item) for name, item in value.values().items()}
+    if isinstance(value, tuple | list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.strftime(MINUTE_FORMAT)
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return value
 
 
 def export_json(records: Iterable[OrderRecord]) -> str:

@@ -75,7 +75,7 @@ def test_replaying_any_recorded_log_gives_the_recorded_order(data):
     delivered_by_event = any(event.kind is E.DELIVERED for event in final.events)
     facts = final.order.facts
     if delivered_by_event:
-        facts = facts.model_copy(update={"delivered_on": None})
+        facts = facts.replace(delivered_on=None)
     replayed = replay(facts, final.events, today=TODAY)
     assert derived(replayed) == derived(final.order)
 
@@ -115,7 +115,7 @@ def test_a_correction_is_applied_or_refused_with_the_event_named(data):
     # What is stored after a correction replays to itself.
     facts = correction.order.facts
     if any(event.kind is E.DELIVERED for event in correction.events):
-        facts = facts.model_copy(update={"delivered_on": None})
+        facts = facts.replace(delivered_on=None)
     assert derived(replay(facts, correction.events, today=TODAY)) == derived(correction.order)
 
 

@@ -180,12 +180,10 @@ WITH_RETURN = Dispute(
 def test_readiness_of_an_empty_case():
     # Wanting a return asks for no tracking yet: there is no parcel until it is approved.
     assert readiness(WITH_RETURN, [], []) == Readiness(photos=False, messages=False, tracking=None)
-    approved = WITH_RETURN.model_copy(
-        update={"return_shipment": ReturnShipment(approved_on=day(11, 14))}
-    )
+    approved = WITH_RETURN.replace(return_shipment=ReturnShipment(approved_on=day(11, 14)))
     assert readiness(approved, [], []) == Readiness(photos=False, messages=False, tracking=False)
-    shipped = WITH_RETURN.model_copy(
-        update={"return_shipment": ReturnShipment(approved_on=day(11, 14), tracking="LP1")}
+    shipped = WITH_RETURN.replace(
+        return_shipment=ReturnShipment(approved_on=day(11, 14), tracking="LP1")
     )
     assert readiness(shipped, [], []).tracking is True
     assert readiness(REFUND_ONLY, [], []) == Readiness(photos=False, messages=False, tracking=None)
@@ -227,20 +225,14 @@ def test_readiness_messages_need_one_from_each_side(senders, both_sides):
 
 
 def test_readiness_tracking_when_a_return_applies():
-    approved = WITH_RETURN.model_copy(
-        update={"return_shipment": ReturnShipment(approved_on=day(11, 14))}
-    )
+    approved = WITH_RETURN.replace(return_shipment=ReturnShipment(approved_on=day(11, 14)))
     assert readiness(approved, [], []).tracking is False
-    shipped = WITH_RETURN.model_copy(
-        update={
-            "return_shipment": ReturnShipment(approved_on=day(11, 14), tracking="RR123456789CN")
-        }
+    shipped = WITH_RETURN.replace(
+        return_shipment=ReturnShipment(approved_on=day(11, 14), tracking="RR123456789CN")
     )
     assert readiness(shipped, [], []).tracking is True
     # A refund-only dispute that mediation turned into a return: tracking applies.
-    ruled_return = REFUND_ONLY.model_copy(
-        update={"return_shipment": ReturnShipment(approved_on=day(11, 20))}
-    )
+    ruled_return = REFUND_ONLY.replace(return_shipment=ReturnShipment(approved_on=day(11, 20)))
     assert readiness(ruled_return, [], []).tracking is False
 
 
@@ -255,9 +247,7 @@ def test_readiness_missing_lists_what_is_still_needed():
 def test_readiness_along_the_workflow():
     case = PATHS["return_shipped"]()
     dispute = case.order.dispute
-    ticked = [
-        i.model_copy(update={"done": True}) if i.kind is K.PHOTO else i for i in case.evidence
-    ]
+    ticked = [i.replace(done=True) if i.kind is K.PHOTO else i for i in case.evidence]
     chat = [message(Sender.ME), message(Sender.SELLER)]
     assert readiness(dispute, ticked, chat) == Readiness(True, True, True)
     before_shipping = PATHS["return_approved_by_seller"]().order.dispute
@@ -424,7 +414,7 @@ def test_no_hints_on_closed_orders():
 
 
 def test_hints_come_in_a_fixed_order():
-    order = refused(price="5").model_copy(update={"free_return": True, "country": "US"})
+    order = refused(price="5").replace(free_return=True, country="US")
     assert kinds_of(order, Readiness(False, False, False)) == [
         HintKind.REFUND_WITHOUT_RETURN,
         HintKind.FREE_RETURN,

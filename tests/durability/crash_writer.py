@@ -111,10 +111,10 @@ def main() -> None:
                 source = template.order.order_id
                 note = f"records {batch_id} size {size} from {source}"
                 clones = [
-                    template.model_copy(
-                        update={
-                            "order": template.order.model_copy(
-                                update={"order_id": f"{batch_id}-{row:03d}", "note": note}
+                    template.replace(
+                        **{
+                            "order": template.order.replace(
+                                **{"order_id": f"{batch_id}-{row:03d}", "note": note}
                             )
                         }
                     )

@@ -22,7 +22,15 @@ import aliret_tui
 for module in pkgutil.walk_packages(aliret_tui.__path__, "aliret_tui."):
     if not module.name.startswith(("aliret_tui.tui", "aliret_tui.__main__")):
         importlib.import_module(module.name)
-for name in ("encodings.idna", "encodings.utf_8_sig", "json", "csv", "tomllib", "unicodedata"):
+for name in (
+    "encodings.idna",
+    "encodings.utf_8_sig",
+    "json",
+    "csv",
+    "tomllib",
+    "unicodedata",
+    "importlib.metadata",  # sqlite-utils looks for its plugins when a store opens
+):
     importlib.import_module(name)
 
 from aliret_tui.main import main  # noqa: E402

@@ -239,7 +239,7 @@ async def test_the_edit_form_reports_a_change_made_elsewhere_and_keeps_it(tmp_pa
         assert isinstance(app.screen, OrderFormScreen)
         with Store(db, time=FROZEN) as elsewhere:  # another shell, while the form is open
             current = elsewhere.get_order("E1")
-            elsewhere.update_order(current.facts.model_copy(update={"title": "Changed elsewhere"}))
+            elsewhere.update_order(current.facts.replace(title="Changed elsewhere"))
         await pilot.press("ctrl+a", "ctrl+k", *"Mine")  # retype the title in the form
         await pilot.press("ctrl+s")
         await settle(pilot, app)

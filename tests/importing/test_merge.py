@@ -30,7 +30,7 @@ from support.sqlite_files import dump_database
 from aliret_tui.domain.models import ChatMessage, Event, EventInput, OrderFacts, parse
 from aliret_tui.domain.states import DELIVERY_UNKNOWN_LABEL, OrderState
 from aliret_tui.domain.timeline import timeline_lines
-from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason
+from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason
 from aliret_tui.domain.workflow import allowed_events
 from aliret_tui.importing import batch as batch_module
 from aliret_tui.importing.batch import ImportBatch, LoadedSource, load_text
@@ -343,7 +343,16 @@ def test_imports_never_remove_an_event(data, count):
                 if data.draw(st.booleans()):
                     store.add_messages(
                         order_id,
-                        [ChatMessage(sender="seller", sent_at="2026-03-01 10:00", text="Hello")],
+                        [
+                            parse(
+                                ChatMessage,
+                                {
+                                    "sender": "seller",
+                                    "sent_at": "2026-03-01 10:00",
+                                    "text": "Hello",
+                                },
+                            )
+                        ],
                     )
             newer = export_json(store.all_records())
             events_before = {order_id: event_keys(store.events(order_id)) for order_id in ids}
@@ -889,7 +898,7 @@ def disputed(store) -> Store:
     )
     store.add_messages(
         "8175000000000801",
-        [ChatMessage(sender="me", sent_at="2026-03-02 10:00", text="Wrong size")],
+        [parse(ChatMessage, {"sender": "me", "sent_at": "2026-03-02 10:00", "text": "Wrong size"})],
     )
     return store
 
@@ -899,7 +908,8 @@ def test_an_older_export_is_skipped_and_deletes_nothing(disputed, tmp_path):
     older = export_json(store.all_records())
     store.record_event("8175000000000801", event("seller_agreed", on="2026-03-03"))
     store.add_messages(
-        "8175000000000801", [ChatMessage(sender="seller", sent_at="2026-03-03 09:00", text="OK")]
+        "8175000000000801",
+        [parse(ChatMessage, {"sender": "seller", "sent_at": "2026-03-03 09:00", "text": "OK"})],
     )
     item = store.evidence("8175000000000801")[0]
     store.set_evidence_done("8175000000000801", item.id, True)
@@ -932,14 +942,20 @@ def test_a_newer_export_appends_events_and_messages_and_deletes_nothing(disputed
     store.backup_to(copy_path)
     store.record_event("8175000000000801", event("seller_agreed", on="2026-03-03"))
     store.add_messages(
-        "8175000000000801", [ChatMessage(sender="seller", sent_at="2026-03-03 09:00", text="OK")]
+        "8175000000000801",
+        [parse(ChatMessage, {"sender": "seller", "sent_at": "2026-03-03 09:00", "text": "OK"})],
     )
     store.add_evidence_item("8175000000000801", parse_evidence("Photo of the receipt"))
     newer = export_json(store.all_records())
     with Store(copy_path, time=CLOCK) as older:
         older.add_messages(  # only in this database: must survive
             "8175000000000801",
-            [ChatMessage(sender="me", sent_at="2026-03-02 12:00", text="Local only")],
+            [
+                parse(
+                    ChatMessage,
+                    {"sender": "me", "sent_at": "2026-03-02 12:00", "text": "Local only"},
+                )
+            ],
         )
         checklist = len(older.evidence("8175000000000801"))
         plan, _ = import_text(older, "newer.json", newer)
@@ -969,7 +985,8 @@ def test_the_same_newer_export_twice_is_unchanged_the_second_time(disputed, tmp_
     copy_path = tmp_path / "copy.db"
     store.backup_to(copy_path)
     store.add_messages(
-        "8175000000000801", [ChatMessage(sender="seller", sent_at="2026-03-03 09:00", text="OK")]
+        "8175000000000801",
+        [parse(ChatMessage, {"sender": "seller", "sent_at": "2026-03-03 09:00", "text": "OK"})],
     )
     store.add_evidence_item("8175000000000801", parse_evidence("Photo of the receipt"))
     newer = export_json(store.all_records())
@@ -988,7 +1005,7 @@ def test_the_same_newer_export_twice_is_unchanged_the_second_time(disputed, tmp_
 def parse_evidence(label: str):
     from aliret_tui.domain.models import EvidenceItem
 
-    return EvidenceItem(label=label, kind="photo")
+    return EvidenceItem(label=label, kind=EvidenceKind.PHOTO)
 
 
 def test_an_export_whose_timeline_differs_is_a_conflict_not_a_rewrite(disputed):

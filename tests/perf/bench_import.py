@@ -434,7 +434,7 @@ def _record(store, index: int, rng: random.Random):
     price = random_amount(rng)
     if rng.random() < 0.3:
         lines = tuple(
-            OrderLine.model_construct(
+            OrderLine(
                 position=position, title=title(rng), quantity=1, unit_price=price,
                 attributes=f"Color: {rng.choice(COLORS)}", product_url="", line_id="",
                 free_return=False, disputed=False,
@@ -442,7 +442,7 @@ def _record(store, index: int, rng: random.Random):
             for position in range(1, rng.randint(2, 3))
         )  # fmt: skip
         price = price * len(lines)
-    facts = OrderFacts.model_construct(
+    facts = OrderFacts(
         order_id=str(8_200_000_000_000_000 + index * 13),
         title=title(rng) + (f" and {len(lines) - 1} more" if len(lines) > 1 else ""),
         price=price,
@@ -458,7 +458,7 @@ def _record(store, index: int, rng: random.Random):
         note="bought twice, kept one" if rng.random() < 0.03 else "",
     )
     order = store.new_order(facts)
-    order = order.model_copy(update={"created_at": f"{ordered}T12:00:00"})
+    order = order.replace(**{"created_at": f"{ordered}T12:00:00"})
     events, evidence, day = [], [], delivered or ordered
     for step in timeline:
         day = min(TODAY, day + dt.timedelta(days=rng.randint(0, 6)))
@@ -470,7 +470,7 @@ def _record(store, index: int, rng: random.Random):
             kind, values["outcome"] = "mediation_won", Outcome.REFUND_ONLY
         elif step == "return_shipped":
             values.update(tracking=f"LP00{rng.randint(10**9, 10**10 - 1)}", carrier="Cainiao")
-        request = EventInput.model_construct(
+        request = EventInput(
             kind=EventKind(kind), on=day, reason=values.get("reason"),
             outcome=values.get("outcome"), tracking=values.get("tracking", ""),
             carrier=values.get("carrier", ""), amount=None, note="", lines=(),
@@ -479,24 +479,24 @@ def _record(store, index: int, rng: random.Random):
             order, request, today=TODAY, last_event=events[-1] if events else None,
             evidence_count=len(evidence), existing_evidence=evidence,
         )  # fmt: skip
-        order = transition.order.model_copy(update={"version": transition.order.version + 1})
-        events.append(transition.event.model_copy(update={"recorded_at": f"{day}T18:00:00"}))
+        order = transition.order.replace(version=transition.order.version + 1)
+        events.append(transition.event.replace(**{"recorded_at": f"{day}T18:00:00"}))
         evidence.extend(transition.new_evidence)
     for position, item in enumerate(evidence):
         if rng.random() < 0.5:
-            evidence[position] = item.model_copy(update={"done": True})
+            evidence[position] = item.replace(done=True)
     messages = ()
     if order.dispute is not None:
         start = dt.datetime.combine(order.dispute.opened_on, dt.time(9, 0))
         messages = tuple(
-            ChatMessage.model_construct(
+            ChatMessage(
                 id=None, sender=Sender.ME if number % 2 == 0 else Sender.SELLER,
                 sent_at=start + dt.timedelta(minutes=47 * number),
                 text=" ".join(rng.choices(WORDS, k=rng.randint(4, 30))), edited_at="",
             )
             for number in range(rng.randint(2, 8))
         )  # fmt: skip
-    return OrderRecord.model_construct(
+    return OrderRecord(
         order=order, lines=lines, events=tuple(events), messages=messages, evidence=tuple(evidence)
     )
 

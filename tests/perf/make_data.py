@@ -87,10 +87,10 @@ def fill(path: Path, count: int, seed: int = 7) -> None:
     with Store(path, time=TIME) as store, store.transaction():
         orders = [_order(index, *_state(rng), rng) for index in range(count)]
         rng.shuffle(orders)
-        store.db["orders"].insert_all((store.row_of(order) for order in orders), batch_size=2000)
-        store.db["disputes"].insert_all(
+        store.db.insert_all("orders", (store.row_of(order) for order in orders))
+        store.db.insert_all(
+            "disputes",
             (dispute_row(order.order_id, order.dispute) for order in orders if order.dispute),
-            batch_size=2000,
         )
         chatty = next(order for order in orders if order.order_id == CHATTY_ORDER)
         store.insert_evidence(chatty.order_id, checklist_for(Reason.WRONG_SIZE))
@@ -132,7 +132,7 @@ def _order(index: int, state: OrderState, live: bool, rng: random.Random) -> Ord
     price = Decimal(rng.randint(49, 25000)) / 100
     title = " ".join(rng.sample(WORDS, 3)).capitalize()
     dispute = _dispute(state, opened, price, rng) if opened else None
-    return Order.model_construct(
+    return Order(
         order_id=str(8175000000000000 + index),
         title=f"{title} #{index}",
         price=price,
@@ -249,7 +249,7 @@ def add_timelines(conn) -> None:
 def _chat(rng: random.Random) -> list[ChatMessage]:
     start = dt.datetime(2026, 9, 1, 9, 0)
     return [
-        ChatMessage.model_construct(
+        ChatMessage(
             id=None,
             sender=Sender.ME if index % 2 else Sender.SELLER,
             sent_at=start + dt.timedelta(minutes=37 * index),

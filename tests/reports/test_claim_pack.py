@@ -582,20 +582,17 @@ def test_text_not_cleaned_on_read_is_cleaned_on_the_way_out(store, out):
     and a title cannot start a heading of its own in summary.md."""
     record = store.record(KEYBOARD)
     hostile = f"x{OSC_TITLE}\x1b[2J\x9b31m\x85\u202e\x00y"
-    order = record.order.model_copy(
-        update={"title": f"Title\n# Injected heading {hostile}", "store": hostile}
+    order = record.order.replace(
+        **{"title": f"Title\n# Injected heading {hostile}", "store": hostile}
     )
-    raw = record.model_copy(
-        update={
+    raw = record.replace(
+        **{
             "order": order,
-            "messages": tuple(
-                m.model_copy(update={"text": m.text + hostile}) for m in record.messages
-            ),
+            "messages": tuple(m.replace(text=m.text + hostile) for m in record.messages),
             "evidence": tuple(
-                i.model_copy(update={"label": "L" + hostile, "note": hostile})
-                for i in record.evidence
+                i.replace(label="L" + hostile, note=hostile) for i in record.evidence
             ),
-            "events": tuple(e.model_copy(update={"note": hostile}) for e in record.events),
+            "events": tuple(e.replace(note=hostile) for e in record.events),
         }
     )
 

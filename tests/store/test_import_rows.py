@@ -64,9 +64,7 @@ def test_a_new_order_row_is_the_row_of_the_new_order_model(store):
     for number, given in enumerate(fact_cases()):
         facts = {name: value for name, value in given.items() if value is not None}
         for unknown in (False, True):
-            order = store.new_order(
-                OrderFacts.model_construct(order_id=f"81750000000{number:05d}", **given)
-            )
+            order = store.new_order(OrderFacts(order_id=f"81750000000{number:05d}", **given))
             if unknown:
                 order = with_delivery_unknown(order)
             row = new_order_row(
@@ -120,7 +118,7 @@ def test_stored_orders_count_lines_for_the_orders_that_bring_lines(store):
 def _line(position: int):
     from aliret_tui.domain.models import OrderLine
 
-    return OrderLine.model_construct(
+    return OrderLine(
         position=position, title=f"Item {position}", quantity=1, unit_price=None,
         attributes="", product_url="", line_id="", free_return=False, disputed=False,
     )  # fmt: skip

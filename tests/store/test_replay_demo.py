@@ -27,7 +27,7 @@ def test_every_demo_timeline_replays_to_the_stored_order(tmp_path):
             with_events += bool(events)
             facts = order.facts
             if any(event.kind is EventKind.DELIVERED for event in events):
-                facts = facts.model_copy(update={"delivered_on": None})
+                facts = facts.replace(delivered_on=None)
             replayed = replay(
                 facts, events, today=TIME.today(), delivery_unknown=order.delivery_unknown
             )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from aliret_tui.domain.models import EventInput
+from aliret_tui.domain.models import EventInput, parse
 from aliret_tui.domain.policy import DEFAULT_POLICY
 from aliret_tui.domain.states import OrderState
 from aliret_tui.store.due import _FAST_QUERY
@@ -342,7 +342,9 @@ def test_m003_upgrades_a_schema_2_database_and_keeps_its_data(db_path, clock):
         assert (event.kind, event.note, event.source) == ("delivered", "left at the door", "")
         assert store.get_order("8100000000000002").delivery_unknown is False
         # The upgraded database takes the new event.
-        store.record_event("8100000000000002", EventInput(kind="order_cancelled", on="2026-03-09"))
+        store.record_event(
+            "8100000000000002", parse(EventInput, {"kind": "order_cancelled", "on": "2026-03-09"})
+        )
         assert store.get_order("8100000000000002").state is OrderState.ORDER_CANCELLED
     conn = _raw(db_path)
     try:
@@ -386,25 +388,27 @@ def test_m003_tables_belong_to_their_order(db_path, clock):
     _schema_2_database(db_path)
     with Store(db_path, time=clock) as store:
         with store.transaction() as db:
-            db["order_lines"].insert(
-                {"order_id": "8100000000000001", "position": 0, "title": "Lamp, warm white"}
+            db.insert(
+                "order_lines",
+                {"order_id": "8100000000000001", "position": 0, "title": "Lamp, warm white"},
             )
-            db["fact_sources"].insert(
+            db.insert(
+                "fact_sources",
                 {
                     "order_id": "8100000000000001",
                     "field": "delivered_on",
                     "origin": "imported",
                     "source": "orders.xlsx",
                     "recorded_on": "2026-03-10",
-                }
+                },
             )
         refused = pytest.raises(StoreError, match="constraint failed")
         with refused, store.transaction() as db:  # no such order
-            db["order_lines"].insert({"order_id": "nope", "position": 0, "title": "x"})
+            db.insert("order_lines", {"order_id": "nope", "position": 0, "title": "x"})
         refused = pytest.raises(StoreError, match="constraint failed")
         with refused, store.transaction() as db:  # one per position
-            db["order_lines"].insert(
-                {"order_id": "8100000000000001", "position": 0, "title": "again"}
+            db.insert(
+                "order_lines", {"order_id": "8100000000000001", "position": 0, "title": "again"}
             )
         store.delete_order("8100000000000001")
         for table in M003_TABLES:

@@ -157,7 +157,7 @@ def test_json_import_merges_a_changed_order(full_store, tmp_path, clock):
 def test_json_import_skips_an_older_copy_of_an_order(full_store):
     """Issue 11: an order whose version is lower than the stored one is skipped."""
     document = json.loads(transfer.export_json(full_store.all_records()))
-    full_store.update_order(full_store.get_order("2").facts.model_copy(update={"note": "mine"}))
+    full_store.update_order(full_store.get_order("2").facts.replace(note="mine"))
     document["orders"][0]["order"]["title"] = "Cable, renamed"
     batch = load_text("older.json", json.dumps(document), today=full_store.time.today())
     plan = full_store.apply_import(batch)

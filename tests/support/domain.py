@@ -58,7 +58,7 @@ class Case:
     def transition(self, kind: EventKind | str, **values: Any) -> Transition:
         return apply_event(
             self.order,
-            EventInput(kind=kind, **values),
+            parse(EventInput, {"kind": kind, **values}),
             today=TODAY,
             last_event=self.last,
             evidence_count=len(self.evidence),

@@ -33,7 +33,7 @@ async def test_a_change_made_elsewhere_keeps_what_was_typed(make_app, store, db_
         await pilot.press("space", "X", "L")
         with Store(db_path) as elsewhere:  # another window saves first
             order = elsewhere.get_order("E1")
-            elsewhere.update_order(order.facts.model_copy(update={"store": "Nordic"}))
+            elsewhere.update_order(order.facts.replace(store="Nordic"))
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert isinstance(app.screen, OrderFormScreen)  # still open, nothing lost

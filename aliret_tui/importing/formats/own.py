@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from aliret_tui.domain.documents import parse_document
 from aliret_tui.domain.fields import (
     MAX_LONG_TEXT,
     FieldError,
@@ -18,7 +19,7 @@ from aliret_tui.domain.fields import (
     TextNotes,
     not_after_today,
 )
-from aliret_tui.domain.models import OrderRecord, parse
+from aliret_tui.domain.models import OrderRecord
 from aliret_tui.domain.replay import ReplayRefused, replay
 from aliret_tui.domain.workflow import check_consistent
 from aliret_tui.importing.formats import Format, ParseContext
@@ -260,7 +261,7 @@ def checked_record(
     """One exported order, checked as the CLI checks what it records: its facts as
     ``add`` does, and its state by replaying its events through the workflow."""
     try:
-        record = parse(OrderRecord, entry, notes=notes)
+        record = parse_document(OrderRecord, entry, notes=notes)
         order = record.order
         for name in ("ordered_on", "delivered_on"):
             not_after_today(getattr(order, name), name, today)

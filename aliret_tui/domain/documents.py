@@ -1,0 +1,88 @@
+"""Whole records read from a document (our JSON export), checked by pydantic.
+
+pydantic walks each record (the order, its dispute, lines, events, chat, evidence),
+builds the dataclasses and says where a value is wrong (``events.3.on``); every
+value is checked by its record's ``CHECKS``, exactly as typed input is
+(``domain.checks``). Over many records this is much quicker than ``parse``, but
+importing pydantic takes longer than a command's whole start-up, so only imports
+use it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidationError, ValidationInfo
+from pydantic_core import CoreSchema, core_schema
+
+from aliret_tui.domain.checks import Context, Record
+from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+
+RecordType = TypeVar("RecordType", bound=Record)
+
+
+def parse_document(
+    model: type[RecordType], data: Any, *, notes: TextNotes | None = None
+) -> RecordType:
+    """``data`` checked into ``model`` as ``parse`` does, refusals in ``FieldErrors``."""
+    try:
+        return _adapter(model).validate_python(data, context=Context(notes))
+    except ValidationError as error:
+        raise _field_errors(error) from None
+
+
+@cache
+def _adapter(model: type[Record]) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def record_schema(model: type[Record], source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    """The dataclass's schema, with its ``checked_values`` run first on each record."""
+    schema = handler(source)
+    definition = handler.resolve_ref_schema(schema)  # shared by every use of the record
+
+    def check_values(data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, model):
+            return data
+        if data is None:
+            raise FieldError("", "is required")
+        if not isinstance(data, Mapping):
+            raise FieldError("", "must be a set of named fields")
+        context = info.context if isinstance(info.context, Context) else Context()
+        checking = dataclasses.replace(context, nested_checked_by_caller=True)
+        return model.checked_values(data, checking)
+
+    definition["schema"] = core_schema.with_info_before_validator_function(
+        check_values, definition["schema"]
+    )
+    return schema
+
+
+def _field_errors(error: ValidationError) -> FieldErrors:
+    found: list[FieldError] = []
+    for detail in error.errors():
+        where = ".".join(str(part) for part in detail["loc"])
+        original = (detail.get("ctx") or {}).get("error")
+        refused = original.errors if isinstance(original, FieldErrors) else [original]
+        if isinstance(original, FieldErrors | FieldError):
+            found.extend(_inside(where, one) for one in refused if isinstance(one, FieldError))
+        else:
+            message = _OUR_WORDS.get(detail["type"], detail["msg"])
+            found.append(FieldError(where or "value", message))
+    return FieldErrors(found)
+
+
+# What pydantic itself refuses (the shape of a document), said as ``parse`` says it.
+_OUR_WORDS = {
+    "tuple_type": "must be a list",
+    "dataclass_type": "must be a set of named fields",
+    "dataclass_exact_type": "must be a set of named fields",
+}
+
+
+def _inside(where: str, error: FieldError) -> FieldError:
+    field = ".".join(part for part in (where, error.field) if part)
+    return FieldError(field or "value", error.message)
