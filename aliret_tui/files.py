@@ -5,11 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import secrets
-import shutil
 import stat
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -70,7 +66,7 @@ def writing_private_file(path: Path | str) -> Iterator[BinaryIO]:
 
 def fresh_name_beside(path: Path) -> Path:
     """A name beside ``path`` that nobody can have guessed in advance."""
-    return path.with_name(f".{path.name[:200]}.{secrets.token_hex(8)}.tmp")
+    return path.with_name(f".{path.name[:200]}.{os.urandom(8).hex()}.tmp")
 
 
 def _refuse_unless_regular(path: Path) -> None:
@@ -249,26 +245,6 @@ def file_state(
         return FileState.MISSING
     except OSError:
         return FileState.UNREADABLE
-
-
-def open_with_system_viewer(path: str) -> str | None:
-    """Open ``path`` with xdg-open / open, passing it as an argument (never a shell).
-
-    Returns None on success, or why it could not be opened."""
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    program = shutil.which(opener)
-    if program is None:
-        return f"{opener} is not installed"
-    if not Path(path).exists():
-        return "the file is missing"
-    subprocess.Popen(
-        [program, path],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    return None
 
 
 def process_running(pid: int) -> bool:

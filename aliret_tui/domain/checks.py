@@ -4,8 +4,8 @@ way in the CLI, the forms, an import and a restore, with a message naming the fi
 
 Plain Python on purpose: ``add`` and ``event`` check what was typed and must start
 in a blink (pydantic's import alone costs several times Python's own start-up).
-Many whole records from a JSON document are checked by pydantic instead, with these
-same checks (``domain.documents``).
+The whole records of a JSON import are walked by pydantic instead, with these same
+checks (``domain.documents``).
 """
 
 from __future__ import annotations
@@ -56,9 +56,29 @@ class Record:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from aliret_tui.domain.documents import record_schema  # only documents need pydantic
+        """For pydantic (``domain.documents``): the dataclass's own schema, with
+        ``checked_values`` run first on each record; pydantic checks the records
+        inside it the same way."""
+        from pydantic_core import core_schema  # only documents use pydantic
 
-        return record_schema(cls, source, handler)
+        schema = handler(source)
+        definition = handler.resolve_ref_schema(schema)  # shared by every use of the record
+
+        def check_values(data: Any, info: Any) -> Any:
+            if isinstance(data, cls):
+                return data
+            if data is None:
+                raise FieldError("", "is required")
+            if not isinstance(data, Mapping):
+                raise FieldError("", "must be a set of named fields")
+            context = info.context if isinstance(info.context, Context) else Context()
+            checking = dataclasses.replace(context, nested_checked_by_caller=True)
+            return cls.checked_values(data, checking)
+
+        definition["schema"] = core_schema.with_info_before_validator_function(
+            check_values, definition["schema"]
+        )
+        return schema
 
     @classmethod
     def checked_values(cls, data: Mapping[str, Any], context: Context) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -58,7 +57,7 @@ def take_backup(
         sweep_partials(folder)
     except OSError as error:
         raise BackupError(f"{folder}: cannot hold backups ({error.strerror})") from None
-    partial = folder / f".{destination.stem}.{os.getpid()}-{secrets.token_hex(4)}.partial"
+    partial = folder / f".{destination.stem}.{os.getpid()}-{os.urandom(4).hex()}.partial"
     try:
         conn.execute("VACUUM INTO ?", [str(partial)])
         os.chmod(partial, FILE_MODE)

@@ -28,7 +28,7 @@ from aliret_tui.store.rows import (
     message_from_row,
     message_row,
 )
-from aliret_tui.transfer.documents import (
+from aliret_tui.transfer.export_rows import (
     ATTACHMENT_COLUMNS,
     CSV_ORDER_COLUMNS,
     DISPUTE_COLUMNS,

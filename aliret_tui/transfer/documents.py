@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from json.encoder import encode_basestring
-from typing import Any, NamedTuple
+from typing import Any
 
 from aliret_tui.domain.clocks import clock_from_columns
 from aliret_tui.domain.models import MINUTE_FORMAT, OrderFacts, OrderRecord, Record
@@ -33,6 +33,16 @@ from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind, EvidenceKind, Outcome, Reason, Sender
 from aliret_tui.sanitize import outgoing, outgoing_json, shown
 from aliret_tui.transfer.csv_columns import CSV_COLUMNS, CSV_EXTRA_COLUMNS
+from aliret_tui.transfer.export_rows import (
+    ATTACHMENT_COLUMNS,
+    EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    LINE_COLUMNS,
+    MESSAGE_COLUMNS,
+    ORDER_COLUMNS,
+    OrderRows,
+    Row,
+)
 
 FORMAT_NAME = "aliret-tui"
 FORMAT_VERSION = 1
@@ -134,51 +144,7 @@ def restore_formula(cell: str) -> str:
 # store cleans them, then by ``outgoing``), and laid out as ``json.dumps(indent=2)``
 # lays it out.
 
-# The columns the store reads for an export, in this order.
-ORDER_COLUMNS = (
-    "order_id", "title", "price", "currency", "store", "ordered_on", "delivered_on",
-    "window_days", "protection_ends", "country", "free_return", "local_return", "note",
-    "state", "clock_since", "archived", "delivery_unknown", "version", "created_at",
-    "updated_at",
-)  # fmt: skip
-# The CSV reads these, then the dispute's opening day.
-CSV_ORDER_COLUMNS = ORDER_COLUMNS[: ORDER_COLUMNS.index("clock_since") + 1]
-# An order's row goes on with whether it has a dispute, then the dispute's columns.
-DISPUTE_COLUMNS = (
-    "reason", "outcome", "opened_on", "escalated_on", "return_approved_on", "return_carrier",
-    "return_tracking", "return_shipped_on", "return_delivered_on", "refund_due_since",
-    "refund_expected", "refund_amount", "refunded_on",
-)  # fmt: skip
-# Each of these rows starts with the order id (evidence: the order id, then its own
-# id; attachments: the evidence id).
-LINE_COLUMNS = (
-    "position", "title", "quantity", "unit_price", "attributes", "product_url", "line_id",
-    "free_return", "disputed",
-)  # fmt: skip
-EVENT_COLUMNS = (
-    "seq", "kind", "on_date", "note", "reason", "outcome", "tracking", "carrier", "amount",
-    "lines", "recorded_at", "source",
-)  # fmt: skip
-MESSAGE_COLUMNS = ("sender", "sent_at", "text", "edited_at")
-EVIDENCE_COLUMNS = ("label", "kind", "done", "note", "custom", "position")
-ATTACHMENT_COLUMNS = ("path", "size", "sha256", "attached_at")
-
 _HAS_DISPUTE = len(ORDER_COLUMNS)
-
-Row = tuple[Any, ...]
-
-
-class OrderRows(NamedTuple):
-    """A batch of orders as stored: the orders' rows in order id order, and their
-    lines, events, messages and evidence grouped by order id (each in the order the
-    record keeps them), the attachments by evidence id."""
-
-    orders: list[Row]
-    lines: dict[str, list[Row]]
-    events: dict[str, list[Row]]
-    messages: dict[str, list[Row]]
-    evidence: dict[str, list[Row]]
-    attachments: dict[int, list[Row]]
 
 
 # -- JSON from rows --

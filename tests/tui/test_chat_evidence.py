@@ -17,7 +17,7 @@ from support.tui import add, days, event, screen_text, settle
 from textual import events
 from textual.widgets import Select, Static, TextArea
 
-from aliret_tui import files
+from aliret_tui import files, system_viewer
 from aliret_tui.domain.models import Attachment, ChatMessage, parse
 from aliret_tui.store.store import Store
 from aliret_tui.tui.screens.detail import DetailScreen
@@ -707,8 +707,8 @@ async def test_open_passes_the_path_as_one_argument_without_a_shell(
         asked.append(name)
         return f"/usr/bin/{name}"
 
-    monkeypatch.setattr(files.subprocess, "Popen", fake_popen)
-    monkeypatch.setattr(files.shutil, "which", fake_which)
+    monkeypatch.setattr(system_viewer.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(system_viewer.shutil, "which", fake_which)
 
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

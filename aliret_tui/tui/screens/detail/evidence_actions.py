@@ -16,12 +16,8 @@ from textual.worker import get_current_worker
 from aliret_tui.domain.fields import FieldErrors, TextNotes, long_text
 from aliret_tui.domain.models import Attachment, EvidenceItem, parse
 from aliret_tui.errors import UserError
-from aliret_tui.files import (
-    CHUNK,
-    FileState,
-    fingerprint,
-    open_with_system_viewer,
-)
+from aliret_tui.files import CHUNK, FileState, fingerprint
+from aliret_tui.system_viewer import open_with_system_viewer
 from aliret_tui.tui.screens.detail.current_order import CurrentOrderScreen
 from aliret_tui.tui.screens.detail.forms import FileScreen, NoteScreen, PromptScreen
 from aliret_tui.tui.screens.detail.loading import FileChecked
