@@ -1,7 +1,8 @@
 """Start-up (issue 13): the commands that only read (locate, config, list, check)
 start in about the time Python takes, because they load no Textual, Rich, pydantic
-or sqlite-utils, and build no argparse parser. These tests keep it so; the figures
-are in tests/perf/bench_startup.py.
+or sqlite-utils, and build no argparse parser; show, add and event load neither
+pydantic nor sqlite-utils. These tests keep it so; the figures are in
+tests/perf/bench_startup.py.
 
 `list` reads SQLite directly, as `check` does; it must print what the store's
 models would give, for every state of the demo data, under the stored policy and
@@ -105,6 +106,25 @@ def test_with_a_config_file_too(orders, tmp_path, args):
 @pytest.mark.parametrize("args", [("locate",), ("config",)], ids=" ".join)
 def test_locate_and_config_load_not_even_typing_nor_json(orders, args):
     report = _probe(orders, *args, watched=LIGHT_ONLY)
+    assert report["code"] == 0
+    assert report["heavy"] == []
+
+
+ONE_ORDER = [
+    ("show", "8175000000000001"),
+    ("show", "8175000000000001", "--json"),
+    ("add", "8175000000000003", "--title", "Mug", "--price", "12,50", "--currency", "EUR"),
+    ("event", "8175000000000001", "seller_agreed", "--amount", "2"),
+    ("event", "8175000000000002", "delivered", "--on", "2026-03-09"),
+    ("edit", "8175000000000002", "--title", "USB cable"),
+]
+
+
+@pytest.mark.parametrize("args", ONE_ORDER, ids=" ".join)
+def test_commands_on_one_order_load_neither_pydantic_nor_sqlite_utils(orders, args):
+    """show, add and event (issue 13: within 3x and 10x python -c pass) check what was
+    typed with the records' own checks and talk to SQLite through sqlite3."""
+    report = _probe(orders, *args, watched=HEAVY)
     assert report["code"] == 0
     assert report["heavy"] == []
 
