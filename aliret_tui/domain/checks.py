@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, ClassVar, Self, TypeVar
 
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import MAX_AMOUNT, FieldError, FieldErrors, TextNotes
 from aliret_tui.sanitize import clean_line
 
 MAX_INTEGER = 2**62  # counters and sizes; SQLite integers stop at 2**63 - 1
@@ -246,7 +246,7 @@ def flag(field: str) -> Check:
 
 
 def number(field: str) -> Check:
-    """A stored amount: a finite number, or nothing."""
+    """A stored amount: a plain number below ``MAX_AMOUNT`` (no exponent), or nothing."""
 
     def check(value: Any, context: Context) -> Decimal | None:
         if value is None or value == "":
@@ -257,8 +257,11 @@ def number(field: str) -> Check:
             amount = Decimal(repr(value) if isinstance(value, float) else value)
         except (InvalidOperation, ValueError):
             raise FieldError(field, f"must be a number (got {_shown(value)!r})") from None
-        if not amount.is_finite():
-            raise FieldError(field, f"must be a number (got {_shown(value)!r})")
+        exponent = amount.as_tuple().exponent
+        if not amount.is_finite() or not isinstance(exponent, int) or not -12 <= exponent <= 0:
+            raise FieldError(field, f"must be a plain number (got {_shown(value)!r})")
+        if abs(amount) >= MAX_AMOUNT:
+            raise FieldError(field, f"is too large (at most {MAX_AMOUNT - 1})")
         return amount
 
     return check

@@ -782,3 +782,22 @@ def test_every_refused_item_of_a_list_is_named():
     expected = {"events.0.seq", "events.1.kind"}
     assert refused_fields(parse_document, OrderRecord, document) == expected
     assert refused_fields(parse, OrderRecord, document) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "kept"),
+    [("12.50", Decimal("12.50")), (100, Decimal(100)), (5.25, Decimal("5.25")), (None, None)],
+)
+def test_a_stored_amount_is_a_plain_number(amount, kept):
+    assert parse(Refund, {"amount": amount}).amount == kept
+    assert parse_document(Refund, {"amount": amount}).amount == kept
+
+
+@pytest.mark.parametrize(
+    "amount", ["1e999999999", "1E5", "NaN", "Infinity", "0.0000000000001", "1000000000", "x", True]
+)
+def test_a_stored_amount_in_another_form_is_refused(amount):
+    """An import or a restore cannot bring in an amount a person could not type: no
+    exponent, no NaN, nothing past the largest price (1e999999999 overflowed abs())."""
+    for parsing in (parse, parse_document):
+        assert refused_fields(parsing, Refund, {"amount": amount}) == {"amount"}
