@@ -227,19 +227,13 @@ def run_message_delete(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_message_import(args: argparse.Namespace, context: Context) -> int:
-    from aliret_tui.domain.transcript import parse_transcript
+    from aliret_tui.domain.transcript import MAX_TRANSCRIPT_BYTES, parse_transcript
 
     name = "standard input" if args.file == "-" else args.file
     if args.file == "-":
-        text = _standard_input_text()
+        text = _standard_input_text("FILE", MAX_TRANSCRIPT_BYTES)
     else:
-        path = Path(args.file).expanduser()
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise UserError(f"FILE: {path} is not UTF-8 text") from None
-        except OSError as error:
-            raise UserError(f"FILE: {path} cannot be read ({error.strerror})") from None
+        text = _transcript_file_text(Path(args.file).expanduser(), MAX_TRANSCRIPT_BYTES)
     notes = TextNotes()
     try:
         messages = parse_transcript(text, notes=notes)
@@ -257,3 +251,21 @@ def run_message_import(args: argparse.Namespace, context: Context) -> int:
         said += f"; {already} {'was' if already == 1 else 'were'} already in the chat"
     echo(f"{said} (the chat now has {_counted(count, 'message')}).")
     return 0
+
+
+def _transcript_file_text(path: Path, max_bytes: int) -> str:
+    """The file as text, refused (naming it) when it is larger than a transcript can be,
+    as the Chat tab's import refuses it."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+    except OSError as error:
+        raise UserError(f"FILE: {path} cannot be read ({error.strerror})") from None
+    if len(data) > max_bytes:
+        raise UserError(
+            f"FILE: {path} is too large for a chat transcript (more than {max_bytes // 1024**2} MB)"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"FILE: {path} is not UTF-8 text") from None

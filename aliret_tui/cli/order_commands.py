@@ -25,7 +25,7 @@ from aliret_tui.cli.commands import (
 )
 from aliret_tui.cli.output import echo, echo_json
 from aliret_tui.domain.corrections import RecordedCorrection
-from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
+from aliret_tui.domain.fields import MAX_LONG_TEXT, FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import (
     MINUTE_FORMAT,
     Attachment,
@@ -361,12 +361,15 @@ def run_message(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
-def _standard_input_text() -> str:
-    data = sys.stdin.buffer.read()
+def _standard_input_text(field: str = "TEXT", max_bytes: int = 4 * MAX_LONG_TEXT) -> str:
+    """Standard input as text; more than ``max_bytes`` is refused without reading on."""
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UserError(f"{field}: standard input is too long (more than {max_bytes:,} bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UserError("TEXT: standard input is not UTF-8 text") from None
+        raise UserError(f"{field}: standard input is not UTF-8 text") from None
 
 
 # -- attach ----------------------------------------------------------------------------

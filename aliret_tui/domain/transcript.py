@@ -21,6 +21,8 @@ from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import ChatMessage, parse
 from aliret_tui.domain.vocabulary import Sender
 
+MAX_TRANSCRIPT_BYTES = 16 * 1024**2  # a chat of many thousand messages; more is not a transcript
+
 _LINE = re.compile(r"^\[(?P<when>[^\]]*)\]\s*(?P<sender>[^:]{1,40}):\s?(?P<text>.*)$")
 _SENDER_NAMES = {
     "me": Sender.ME,

@@ -313,3 +313,36 @@ def test_message_import_adds_a_transcript_once(cli, seed, db, tmp_path):
     assert again.out.startswith("Imported 0 new messages from standard input into order")
     assert [row[2] for row in _messages(db)][-1] == "Received,\nwe will refund"
     assert len(_messages(db)) == 4
+
+
+def test_a_transcript_larger_than_the_chat_tab_takes_is_refused(
+    cli, seed, db, dump, tmp_path, one_error_line
+):
+    """As the Chat tab's import: more than 16 MB is not a transcript, from a file or
+    from standard input, and nothing is read past that."""
+    seed(*DISPUTED)
+    before = dump(db)
+    line = "[2026-03-07 09:00] Me: " + "x" * 1000 + "\n"
+    huge = tmp_path / "huge.txt"
+    huge.write_text(line * (16 * 1024 + 1))
+    one_error_line(
+        cli("message-import", ID, str(huge)),
+        f"FILE: {huge} is too large for a chat transcript (more than 16 MB)",
+    )
+    one_error_line(
+        cli("message-import", ID, "-", stdin=huge.read_text()),
+        "FILE: standard input is too long (more than 16,777,216 bytes)",
+    )
+    assert dump(db) == before
+
+
+def test_standard_input_past_what_a_message_can_hold_is_refused(
+    cli, seed, db, dump, one_error_line
+):
+    seed(*DISPUTED)
+    before = dump(db)
+    one_error_line(
+        cli("message", ID, "--from", "me", "-", stdin="x" * 800_001),
+        "TEXT: standard input is too long (more than 800,000 bytes)",
+    )
+    assert dump(db) == before

@@ -10,7 +10,7 @@ from textual.content import Content
 
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import ChatMessage, parse
-from aliret_tui.domain.transcript import parse_transcript
+from aliret_tui.domain.transcript import MAX_TRANSCRIPT_BYTES, parse_transcript
 from aliret_tui.errors import UserError
 from aliret_tui.tui.screens.detail.current_order import CurrentOrderScreen
 from aliret_tui.tui.screens.detail.forms import FileScreen, MessageFormScreen
@@ -20,7 +20,6 @@ TRANSCRIPT_WANTED = (
     "Give a UTF-8 text file with one message per line, like "
     "[2026-11-20 14:30] Me: Hello (ctrl+o browses)."
 )
-TRANSCRIPT_MAX_BYTES = 16 * 1024**2
 
 
 @dataclass
@@ -85,10 +84,10 @@ class ChatActions(CurrentOrderScreen):
         """Read and check a transcript (in the dialog's worker thread): the file's
         name, its messages and notes. Every refusal names the file and, for a bad
         line, the line."""
-        if path.stat().st_size > TRANSCRIPT_MAX_BYTES:
+        if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
             raise UserError(
                 f"{path.name} is too large for a chat transcript (more than "
-                f"{TRANSCRIPT_MAX_BYTES // 1024**2} MB). {TRANSCRIPT_WANTED}"
+                f"{MAX_TRANSCRIPT_BYTES // 1024**2} MB). {TRANSCRIPT_WANTED}"
             )
         try:
             text = path.read_text(encoding="utf-8-sig")
