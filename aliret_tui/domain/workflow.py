@@ -25,7 +25,7 @@ from aliret_tui.domain.models import (
     Refund,
     ReturnShipment,
 )
-from aliret_tui.domain.policy import DEFAULT_POLICY, Policy
+from aliret_tui.domain.policy import Policy
 from aliret_tui.domain.states import DISPUTE_OPEN_STATES, OrderState
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason
 from aliret_tui.errors import UserError
@@ -122,7 +122,7 @@ def apply_event(
     evidence_count: int = 0,
     existing_evidence: Sequence[EvidenceItem] = (),
     line_count: int | None = None,
-    policy: Policy | None = DEFAULT_POLICY,
+    policy: Policy | None,
 ) -> Transition:
     """Check ``request`` against the order and return what recording it changes.
 

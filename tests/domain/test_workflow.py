@@ -27,6 +27,7 @@ from support.domain import (
 from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.fields import FieldError, FieldErrors
 from aliret_tui.domain.models import Dispute, EventInput, Refund, ReturnShipment, parse
+from aliret_tui.domain.policy import DEFAULT_POLICY
 from aliret_tui.domain.states import CLOSED_STATES, DELIVERY_UNKNOWN_LABEL, OrderState
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason
 from aliret_tui.domain.workflow import (
@@ -306,6 +307,7 @@ def test_open_dispute_checklist_positions_follow_existing_items():
         today=TODAY,
         last_event=case.last,
         evidence_count=4,
+        policy=DEFAULT_POLICY,
     )
     assert [item.position for item in step.new_evidence] == list(
         range(4, 4 + len(step.new_evidence))

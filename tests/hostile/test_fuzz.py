@@ -45,6 +45,7 @@ from aliret_tui.domain import fields
 from aliret_tui.domain.fields import FieldError, FieldErrors
 from aliret_tui.domain.iso import COUNTRIES, CURRENCIES
 from aliret_tui.domain.models import EventInput, OrderFacts, parse
+from aliret_tui.domain.policy import DEFAULT_POLICY
 from aliret_tui.domain.vocabulary import EventKind, Outcome, Reason
 from aliret_tui.domain.workflow import EVENT_FIELDS, EventRefused, allowed_events, apply_event
 from aliret_tui.importing.batch import load_text
@@ -627,7 +628,8 @@ def test_event_with_random_values_does_what_the_domain_rules_say(copies, states,
     order, last, evidence = states[order_id]
     try:
         apply_event(order, request, today=TODAY_DATE, last_event=last,
-                    evidence_count=len(evidence), existing_evidence=evidence)  # fmt: skip
+                    evidence_count=len(evidence), existing_evidence=evidence,
+                    policy=DEFAULT_POLICY)  # fmt: skip
     except EventRefused:
         assert_refused(ran, db, before, f"event: {request.kind} is not allowed now")
         return

@@ -478,6 +478,7 @@ def _record(store, index: int, rng: random.Random):
         transition = apply_event(
             order, request, today=TODAY, last_event=events[-1] if events else None,
             evidence_count=len(evidence), existing_evidence=evidence,
+            policy=None,  # history as it happened, as an import replays it
         )  # fmt: skip
         order = transition.order.replace(version=transition.order.version + 1)
         events.append(transition.event.replace(**{"recorded_at": f"{day}T18:00:00"}))

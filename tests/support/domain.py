@@ -63,6 +63,7 @@ class Case:
             last_event=self.last,
             evidence_count=len(self.evidence),
             existing_evidence=self.evidence,
+            policy=DEFAULT_POLICY,
         )
 
     def then(self, kind: EventKind | str, **values: Any) -> Case:
