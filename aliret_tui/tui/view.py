@@ -243,6 +243,17 @@ def _deadline_key(row: OrderRow) -> dt.date | None:
     return row.deadline
 
 
+# The states in the order an order goes through them (OrderState lists them so).
+_PROCESS_ORDER = {state: position for position, state in enumerate(OrderState)}
+
+
+def _state_key(row: OrderRow) -> tuple[bool, bool, int, str]:
+    """Where the order is in the return process: the open ones first, from in transit
+    to a refund pending, then the closed ones, then the archived ones (not alphabetical,
+    which put every archived order first)."""
+    return (row.archived, row.state.is_closed, _PROCESS_ORDER[row.state], row.state_label)
+
+
 # Days left is the deadline minus today, for every row alike: the Left column gives
 # the Deadline column's order exactly (and so does the time left to the second, as
 # every clock runs to the end of its deadline day). One sort, named "deadline".
@@ -253,7 +264,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("store", "Store", lambda r: r.store.casefold(), 8, 2, sort_name="store"),
     Column("price", "Price", _price_key, 10, 0, align_right=True, sort_name="price"),
     Column("delivered", "Delivered", lambda r: r.delivered_on, 10, sort_name="delivery date"),
-    Column("state", "State", lambda r: r.state_label, 15, 3, sort_name="state"),
+    Column("state", "State", _state_key, 15, 3, sort_name="state"),
     Column("deadline", "Deadline", _deadline_key, 10, sort_name="deadline"),
     Column("days_left", "Left", _deadline_key, 10, 0, True, sorts_as="deadline"),
 )  # fmt: skip

@@ -330,3 +330,23 @@ def test_orders_without_a_value_sort_last_both_ways(column, ascending, descendin
         shown = visible_rows(built, Filter.ALL, "", column, reverse)
         assert [row.order_id for row in shown] == expected
         assert index.visible(Filter.ALL, "", column, reverse) == shown
+
+
+def test_the_state_column_sorts_in_the_order_of_the_return_process():
+    """Open orders first, from in transit to a refund pending, then the closed ones,
+    then the archived ones; alphabetically the archived ones came first."""
+    built = rows(
+        record("refunded", "refunded", clock=None, refund_amount="10.00"),
+        record("archived", delivered=days_ago(2), archived=1),
+        record("pending", "refund_pending", clock="refund", clock_since=days_ago(1)),
+        record("kept", "kept", clock=None),
+        record("transit", "in_transit", clock=None),
+        record("dispute", "awaiting_seller", clock="seller_response", opened_on=days_ago(1)),
+        record("open", delivered=days_ago(3)),
+    )
+    ascending = visible_rows(built, Filter.ALL, sort_by="state")
+    assert [row.order_id for row in ascending] == [
+        "transit", "open", "dispute", "pending", "kept", "refunded", "archived",
+    ]  # fmt: skip
+    descending = visible_rows(built, Filter.ALL, sort_by="state", descending=True)
+    assert [row.order_id for row in descending] == [row.order_id for row in ascending][::-1]
