@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,13 +20,23 @@ from aliret_tui.timesource import TimeSource
 from aliret_tui.tui.storage import StoreAccess, StoreClosed
 from aliret_tui.tui.view import OrderRow, UrgencyThresholds, build_rows
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 TICK_SECONDS = 1.0
 SWITCH_INTERVAL_S = 0.001
+
+
+def _commands_provider() -> type[Provider]:
+    from aliret_tui.tui.palette import CommandsProvider  # when the palette first opens
+
+    return CommandsProvider
 
 
 class AliretApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "aliret-tui"
+    COMMANDS = {_commands_provider}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),

@@ -21,6 +21,7 @@ from aliret_tui.domain.policy import DEFAULT_POLICY
 from aliret_tui.runtime.keymap import checked_keymap
 from aliret_tui.tui.app import AliretApp
 from aliret_tui.tui.keys import key_table
+from aliret_tui.tui.palette import help_matches
 from aliret_tui.tui.screens.help import HelpScreen
 from aliret_tui.tui.view import (
     COLUMNS,
@@ -583,3 +584,28 @@ def test_the_key_named_is_the_default_or_the_remapped_one(db_path):
         "Write (m on the chat tab)"
     )
     assert with_key(plain, "Nothing", "nothing", DashboardScreen) == "Nothing"
+
+
+async def test_the_palette_finds_a_command_by_the_words_of_its_help(db_path, store):
+    """Textual matches titles only: "filter" found nothing, though the Show … orders
+    commands say "f cycles the filters". Titles that match still come first."""
+    some_orders(store)
+    app = app_with(db_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot, app)
+        shown = await palette_shows(pilot, app, "filter")
+        for title in ("Show active orders", "Show open disputes", "Show closed orders"):
+            assert title in shown
+        await pilot.press("escape")
+        shown = await palette_shows(pilot, app, "money recovered")
+        assert "Statistics" in shown
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "StatisticsScreen"
+
+
+def test_help_words_match_by_their_beginnings():
+    assert help_matches("filt", "Orders with a dispute under way (f cycles the filters)")
+    assert help_matches("Money RECOV", "Money recovered, dispute outcomes, refund delays")
+    assert not help_matches("filter", "Add an order with the form")
+    assert not help_matches("", "anything")
