@@ -47,7 +47,9 @@ DEFAULT_ALARM_TIME = "09:00"
 DEFAULT_NOTIFY_DAYS = (7, 3, 1, 0)
 MAX_NOTIFY_DAYS = 365
 # Patterns are compiled where used: most runs read no config file at all.
-_KEY_NAME = r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$"
+# A key name ("n", "ctrl+a", "question_mark"), or one character ("?", "/"); several by commas.
+_KEY_PART = r"(?:[A-Za-z0-9_+\-]+|[^\s,])"
+_KEY_NAME = rf"^{_KEY_PART}(,{_KEY_PART})*$"
 _CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _THEME_LINE = r"^\s*theme\s*="
 _URL_SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*://"
@@ -325,7 +327,11 @@ class _Reader:
         keys = {}
         for action, key in self._section("keys").items():
             where = f"keys.{action}"
-            if not isinstance(key, str) or not re.match(_KEY_NAME, key.replace(" ", "")):
+            if (
+                not isinstance(key, str)
+                or not key.isprintable()
+                or not re.match(_KEY_NAME, key.replace(" ", ""))
+            ):
                 raise ConfigError(self.path, where, f'must be a key name such as "n" (got {key!r})')
             keys[action] = key.replace(" ", "")
             self.origins[where] = str(self.path)

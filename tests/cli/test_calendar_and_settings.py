@@ -318,6 +318,8 @@ def test_a_good_config_is_used_and_shown_with_its_origin(shop, tmp_path):
         ('[policy]\nrefund_days = "seven"\n', "policy.refund_days"),
         ("colour = 1\n", "colour"),
         ("[keys]\nadd = 5\n", "keys.add"),
+        ('[keys]\nadd = "\\u001b"\n', "keys.add"),
+        ('[keys]\nadd = "!!"\n', "keys.add"),
         ("not toml at all [", "file"),
     ],
 )
@@ -358,6 +360,15 @@ def test_contradictory_policy_rules_stop_every_command(
     env = write_config(tmp_path, text)
     for command in (("check",), ("list",), ("config",)):
         one_error_line(cli(*command, env=env), f"{key}: ", other)
+
+
+def test_a_key_may_be_a_punctuation_character(shop, tmp_path):
+    """ "?" and "/" are keys as one types them (Textual names them question_mark and
+    slash); config showed them refused as no key name."""
+    env = write_config(tmp_path, '[keys]\nhelp = "h"\nsearch = "?"\nfilter = "/"\n')
+    shown = shop("config", env=env)
+    assert shown.code == 0, shown.err
+    assert 'keys.search = "?"' in shown.out and 'keys.filter = "/"' in shown.out
 
 
 def test_config_refuses_a_key_bound_twice(cli, tmp_path, one_error_line):
