@@ -148,12 +148,17 @@ class StoreBase:
         from aliret_tui.store.schema import migrations  # sqlite-utils: to change the schema
 
         if not migrations.pending(self.db.schema_tools):
+            self._record_schema_version()  # all there, the version unwritten: write it
             return
         self._backup_before_migrating()
         with self._immediate():  # re-checked under the lock: another process may have won
             migrations.apply(self.db.schema_tools)
-            if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._record_schema_version()
+
+    def _record_schema_version(self) -> None:
+        """``check`` and the quick reads trust PRAGMA user_version."""
+        if self.db.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- backups -------------------------------------------------------------------
 

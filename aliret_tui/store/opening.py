@@ -59,7 +59,7 @@ def open_readonly(path: Path) -> Connection:
         if not db.table_names():
             db.conn.close()
             return empty_database()
-        if migration_due(db):
+        if migration_due(db) and _migrations_pending(db):
             version = db.conn.execute("PRAGMA user_version").fetchone()[0]
             raise UpgradeNeeded(
                 f"{path}: was written by an older aliret-tui (schema {version}) and must be "
@@ -157,6 +157,13 @@ def migration_due(db: Connection) -> bool:
     if MIGRATIONS_TABLE not in db.table_names():
         return True
     return not set(KNOWN_MIGRATIONS) <= applied_migrations(db)
+
+
+def _migrations_pending(db: Connection) -> bool:
+    """sqlite-utils' own answer, for a database ``migration_due`` doubts."""
+    from aliret_tui.store.schema import migrations
+
+    return migrations.pending(db.schema_tools)
 
 
 def configure(db: Connection) -> None:

@@ -237,6 +237,23 @@ def test_opening_an_up_to_date_database_writes_nothing(db_path, clock):
     assert db_path.read_bytes() == before
 
 
+def test_an_up_to_date_database_without_its_version_is_read_and_then_marked(
+    db_path, clock, make_facts
+):
+    """Whether a migration is due is read from PRAGMA user_version (without sqlite-utils);
+    every migration applied but no version written is no reason to refuse reading."""
+    with Store(db_path, time=clock) as store:
+        store.add_order(make_facts("8100000000000001"))
+    conn = _raw(db_path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.close()
+    with Store(db_path, time=clock, readonly=True) as reading:
+        assert [order.order_id for order in reading.list_orders()] == ["8100000000000001"]
+    assert _raw(db_path).execute("PRAGMA user_version").fetchone()[0] == 0  # nothing written
+    Store(db_path, time=clock).close()
+    assert _raw(db_path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
 def test_running_clocks_are_found_through_the_clock_deadline_index(tmp_path, clock):
     with Store(tmp_path / "index.db", time=clock) as store:
         indexes = {
