@@ -24,6 +24,7 @@ from aliret_tui.domain.checks import (
     Record,
     check_fields,
     enum_member,
+    field_names,
     flag,
     nested,
     nested_many,
@@ -235,7 +236,7 @@ class Order(OrderFacts):
 
     @property
     def facts(self) -> OrderFacts:
-        return OrderFacts(**{name: getattr(self, name) for name in OrderFacts.CHECKS})
+        return OrderFacts(**{name: getattr(self, name) for name in field_names(OrderFacts)})
 
     def clock(self, policy: Policy) -> Clock | None:
         return running_clock(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from aliret_tui.domain.checks import field_names
 from aliret_tui.domain.models import (
     Attachment,
     ChatMessage,
@@ -100,7 +101,7 @@ def _merge(
 ) -> RecordPlan:
     merged = RecordPlan(record, source, previous)
     incoming_facts, stored_facts = record.order.facts, previous.order.facts
-    for name in OrderFacts.CHECKS:
+    for name in field_names(OrderFacts):
         value = getattr(incoming_facts, name)
         if value not in (None, "", False) and value != getattr(stored_facts, name):
             merged.facts[name] = value

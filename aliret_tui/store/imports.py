@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Collection, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from aliret_tui.domain.checks import field_names
 from aliret_tui.domain.models import EventInput, OrderFacts, OrderLine
 from aliret_tui.domain.states import OrderState
 from aliret_tui.domain.vocabulary import EventKind
@@ -82,7 +83,7 @@ def stored_orders(
         chunk = order_ids[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
         rows = cursor.execute(
-            f"SELECT {', '.join(OrderFacts.CHECKS)}, state, delivery_unknown, "
+            f"SELECT {', '.join(field_names(OrderFacts))}, state, delivery_unknown, "
             "EXISTS (SELECT 1 FROM disputes WHERE disputes.order_id = orders.order_id) "
             f"AS has_dispute FROM orders WHERE order_id IN ({marks})",
             chunk,

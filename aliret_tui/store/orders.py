@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from aliret_tui.domain.checks import field_names
 from aliret_tui.domain.fields import FieldError
 from aliret_tui.domain.models import Event, EventInput, Order, OrderFacts, OrderLine
 from aliret_tui.domain.workflow import Transition, apply_event, with_facts
@@ -134,7 +135,11 @@ class OrdersAndEvents(StoreBase):
 
     def row_of(self, order: Order) -> dict[str, Any]:
         clock = order.clock(self.policy)
-        row = {name: to_column(getattr(order, name)) for name in Order.CHECKS if name != "dispute"}
+        row = {
+            name: to_column(getattr(order, name))
+            for name in field_names(Order)
+            if name != "dispute"
+        }
         row["clock"] = clock.kind.value if clock else None
         row["deadline"] = clock.deadline.isoformat() if clock else None
         return row

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from aliret_tui.domain.checks import field_names
 from aliret_tui.domain.clocks import ClockKind
 from aliret_tui.domain.fields import FieldErrors
 from aliret_tui.domain.models import (
@@ -221,7 +222,7 @@ def _short(value: Any) -> str:
     return repr(shown(str(value))[:40])
 
 
-_ORDER_FIELDS = [name for name in Order.CHECKS if name != "dispute"]
+_ORDER_FIELDS = [name for name in field_names(Order) if name != "dispute"]
 _CLOCKS = [kind.value for kind in ClockKind]
 
 
@@ -308,7 +309,7 @@ def _event(row: dict[str, Any]) -> None:
 
 
 def _fields_of(model: type[Record], row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row[name] for name in model.CHECKS if name in row}
+    return {name: row[name] for name in field_names(model) if name in row}
 
 
 def _message(row: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from support.hostile import assert_terminal_safe
 from transfer.rich_database import TODAY, build_rich_database
 
 from aliret_tui.cli.commands import order_summary
+from aliret_tui.domain.checks import field_names
 from aliret_tui.domain.models import (
     Attachment,
     ChatMessage,
@@ -209,7 +210,7 @@ def test_the_keys_are_the_models_fields() -> None:
     """The JSON keys written from rows are the ones ``record_to_json`` writes."""
 
     def fields(model, *, without_id: bool = False) -> tuple[str, ...]:
-        return tuple(name for name in model.CHECKS if not (without_id and name == "id"))
+        return tuple(name for name in field_names(model) if not (without_id and name == "id"))
 
     assert fields(OrderRecord) == documents.RECORD_KEYS
     assert fields(Order) == documents.ORDER_KEYS
