@@ -145,6 +145,14 @@ class TooSlowToRead(NotHashable):
     """Not read to the end within the time bound."""
 
 
+def read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
+    """All of ``stream``, or ``TooLarge`` without reading past ``max_bytes`` + 1."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLarge(errno.EFBIG, f"larger than {max_bytes:,} bytes")
+    return data
+
+
 class HashingCancelled(Exception):
     """Whoever wanted the fingerprint stopped waiting for it (its screen went)."""
 

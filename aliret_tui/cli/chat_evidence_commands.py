@@ -28,6 +28,7 @@ from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes, long_te
 from aliret_tui.domain.models import MINUTE_FORMAT, ChatMessage, EvidenceItem, parse
 from aliret_tui.domain.vocabulary import EvidenceKind, names
 from aliret_tui.errors import UserError
+from aliret_tui.files import TooLarge, read_at_most
 from aliret_tui.runtime.context import Context
 from aliret_tui.terminal_cells import shorten
 
@@ -258,14 +259,12 @@ def _transcript_file_text(path: Path, max_bytes: int) -> str:
     as the Chat tab's import refuses it."""
     try:
         with path.open("rb") as file:
-            data = file.read(max_bytes + 1)
-    except OSError as error:
-        raise UserError(f"FILE: {path} cannot be read ({error.strerror})") from None
-    if len(data) > max_bytes:
+            return read_at_most(file, max_bytes).decode("utf-8-sig")
+    except TooLarge:
         raise UserError(
             f"FILE: {path} is too large for a chat transcript (more than {max_bytes // 1024**2} MB)"
-        )
-    try:
-        return data.decode("utf-8-sig")
+        ) from None
     except UnicodeDecodeError:
         raise UserError(f"FILE: {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise UserError(f"FILE: {path} cannot be read ({error.strerror})") from None

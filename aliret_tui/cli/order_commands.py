@@ -41,6 +41,7 @@ from aliret_tui.domain.timeline import timeline_text
 from aliret_tui.domain.vocabulary import Sender
 from aliret_tui.domain.workflow import allowed_events, opens_on
 from aliret_tui.errors import UserError
+from aliret_tui.files import TooLarge, read_at_most
 from aliret_tui.runtime.context import Context
 from aliret_tui.sanitize import outgoing, shown
 from aliret_tui.store.store import Store
@@ -363,11 +364,12 @@ def run_message(args: argparse.Namespace, context: Context) -> int:
 
 def _standard_input_text(field: str = "TEXT", max_bytes: int = 4 * MAX_LONG_TEXT) -> str:
     """Standard input as text; more than ``max_bytes`` is refused without reading on."""
-    data = sys.stdin.buffer.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise UserError(f"{field}: standard input is too long (more than {max_bytes:,} bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return read_at_most(sys.stdin.buffer, max_bytes).decode("utf-8-sig")
+    except TooLarge:
+        raise UserError(
+            f"{field}: standard input is too long (more than {max_bytes:,} bytes)"
+        ) from None
     except UnicodeDecodeError:
         raise UserError(f"{field}: standard input is not UTF-8 text") from None
 

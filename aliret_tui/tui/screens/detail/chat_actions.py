@@ -12,6 +12,7 @@ from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 from aliret_tui.domain.models import ChatMessage, parse
 from aliret_tui.domain.transcript import MAX_TRANSCRIPT_BYTES, parse_transcript
 from aliret_tui.errors import UserError
+from aliret_tui.files import TooLarge, read_at_most
 from aliret_tui.tui.screens.detail.current_order import CurrentOrderScreen
 from aliret_tui.tui.screens.detail.forms import FileScreen, MessageFormScreen
 from aliret_tui.tui.widgets.chat_log import ChatLog
@@ -84,13 +85,14 @@ class ChatActions(CurrentOrderScreen):
         """Read and check a transcript (in the dialog's worker thread): the file's
         name, its messages and notes. Every refusal names the file and, for a bad
         line, the line."""
-        if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
+        try:
+            with path.open("rb") as file:
+                text = read_at_most(file, MAX_TRANSCRIPT_BYTES).decode("utf-8-sig")
+        except TooLarge:
             raise UserError(
                 f"{path.name} is too large for a chat transcript (more than "
                 f"{MAX_TRANSCRIPT_BYTES // 1024**2} MB). {TRANSCRIPT_WANTED}"
-            )
-        try:
-            text = path.read_text(encoding="utf-8-sig")
+            ) from None
         except UnicodeDecodeError:
             raise UserError(f"{path.name} is not UTF-8 text. {TRANSCRIPT_WANTED}") from None
         notes = TextNotes()
