@@ -266,6 +266,23 @@ async def test_a_refused_transcript_keeps_the_dialog_and_imports_nothing(
         assert check.messages("A1") == []
 
 
+async def test_a_transcript_over_16_mb_is_refused_in_the_dialog(make_app, store, db_path, photos):
+    add(store, "A1", "Jacket", delivered_on=days(-3))
+    line = b"[2026-11-20 14:30] Me: " + b"x" * 1000 + b"\n"
+    (Path.cwd() / "chat.txt").write_bytes(line * (16 * 1024 + 1))
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_tab(pilot, app, "3")
+        await open_file_dialog(pilot, app, "i")
+        await pilot.press(*"chat.txt", "enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, FileScreen)
+        said = "File: chat.txt is too large for a chat transcript (more than 16 MB)."
+        assert refusal(app).startswith(said), refusal(app)
+    with Store(db_path) as check:
+        assert check.messages("A1") == []
+
+
 # -- esc and a second enter while a file is read ---------------------------------------------
 
 
