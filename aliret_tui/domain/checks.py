@@ -67,10 +67,8 @@ class Record:
         def check_values(data: Any, info: Any) -> Any:
             if isinstance(data, cls):
                 return data
-            if data is None:
-                raise FieldError("", "is required")
             if not isinstance(data, Mapping):
-                raise FieldError("", "must be a set of named fields")
+                raise FieldError("", not_a_record(data))
             context = info.context if isinstance(info.context, Context) else Context()
             checking = dataclasses.replace(context, nested_checked_by_caller=True)
             return cls.checked_values(data, checking)
@@ -104,19 +102,25 @@ def parse(
 
 def parse_in(model: type[RecordType], data: Any, context: Context, where: str) -> RecordType:
     if not isinstance(data, Mapping):
-        message = "is required" if data is None else "must be a set of named fields"
-        raise FieldErrors([FieldError(where or "value", message)])
+        raise FieldErrors([inside(where, FieldError("", not_a_record(data)))])
     try:
         values = model.checked_values(data, context)
     except FieldErrors as errors:
         if not where:
             raise
-        raise FieldErrors([_inside(where, error) for error in errors.errors]) from None
+        raise FieldErrors([inside(where, error) for error in errors.errors]) from None
     return model(**values)
 
 
-def _inside(where: str, error: FieldError) -> FieldError:
-    return FieldError(f"{where}.{error.field}", error.message)
+def not_a_record(data: Any) -> str:
+    """Why ``data``, given for a record, is none."""
+    return "is required" if data is None else "must be a set of named fields"
+
+
+def inside(where: str, error: FieldError) -> FieldError:
+    """``error`` of a record found at ``where`` (``events.1``): named from the top."""
+    field = ".".join(part for part in (where, error.field) if part)
+    return FieldError(field or "value", error.message)
 
 
 def check_fields(model: type[Record], data: Mapping[str, Any], context: Context) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from aliret_tui.domain.checks import Context, Record
+from aliret_tui.domain.checks import Context, Record, inside
 from aliret_tui.domain.fields import FieldError, FieldErrors, TextNotes
 
 RecordType = TypeVar("RecordType", bound=Record)
@@ -44,7 +44,7 @@ def _field_errors(error: ValidationError) -> FieldErrors:
         original = (detail.get("ctx") or {}).get("error")
         refused = original.errors if isinstance(original, FieldErrors) else [original]
         if isinstance(original, FieldErrors | FieldError):
-            found.extend(_inside(where, one) for one in refused if isinstance(one, FieldError))
+            found.extend(inside(where, one) for one in refused if isinstance(one, FieldError))
         else:
             message = _OUR_WORDS.get(detail["type"], detail["msg"])
             found.append(FieldError(where or "value", message))
@@ -57,8 +57,3 @@ _OUR_WORDS = {
     "dataclass_type": "must be a set of named fields",
     "dataclass_exact_type": "must be a set of named fields",
 }
-
-
-def _inside(where: str, error: FieldError) -> FieldError:
-    field = ".".join(part for part in (where, error.field) if part)
-    return FieldError(field or "value", error.message)
