@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from aliret_tui.domain import fields
@@ -306,10 +307,9 @@ class Event(Record):
     }
 
 
-def _typed_choice(kind: type[EventKind | Reason | Outcome], field: str) -> Check:
+def _typed_choice(kind: type[StrEnum], field: str, *, optional: bool = False) -> Check:
     """A choice as typed: any case, spaces around; nothing for an optional one."""
     allowed = [member.value for member in kind]
-    optional = kind is not EventKind
 
     def check(value: Any, context: Context) -> Any:
         if optional and value in (None, ""):
@@ -343,8 +343,8 @@ class EventInput(Record):
     CHECKS: ClassVar[Mapping[str, Check]] = {
         "kind": _typed_choice(EventKind, "event"),
         "on": _typed_day,
-        "reason": _typed_choice(Reason, "reason"),
-        "outcome": _typed_choice(Outcome, "outcome"),
+        "reason": _typed_choice(Reason, "reason", optional=True),
+        "outcome": _typed_choice(Outcome, "outcome", optional=True),
         "tracking": _short("tracking"),
         "carrier": _short("carrier"),
         # The order's currency (Context.currency) sets the decimals.
@@ -384,7 +384,7 @@ class ChatMessage(Record):
 
     CHECKS: ClassVar[Mapping[str, Check]] = {
         "id": _row_id(),
-        "sender": lambda value, context: Sender(fields.choice(value, "sender", list(Sender))),
+        "sender": _typed_choice(Sender, "sender"),
         "sent_at": _sent_at,
         "text": _long("text", required=True),
         "edited_at": stored_text("edited_at"),
