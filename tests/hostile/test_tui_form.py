@@ -56,7 +56,6 @@ async def type_into(pilot, form, field: str, text: str) -> None:
 async def test_the_form_refuses_each_bad_value_at_its_field(make_app, store, db_path):
     add(store, "EXISTING", "Already here")
     app = make_app()
-    app.animation_level = "none"
     tried = []
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -111,7 +110,6 @@ async def test_the_form_refuses_each_bad_value_at_its_field(make_app, store, db_
 async def test_the_form_saves_once_the_value_is_corrected(make_app, db_path):
     """The refusals above are about the values: the same form, corrected, saves."""
     app = make_app()
-    app.animation_level = "none"
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")

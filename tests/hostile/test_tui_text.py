@@ -135,9 +135,7 @@ def loaded(app, order_id: str) -> DetailScreen:
 @pytest.fixture
 def app(make_app, store):
     fill_store(store)
-    made = make_app()
-    made.animation_level = "none"
-    return made
+    return make_app()
 
 
 # -- the dashboard ----------------------------------------------------------------------
@@ -238,7 +236,6 @@ def tabs_to_visit(number: str) -> str:
 async def test_every_detail_tab_is_inert_and_shows_the_text(make_app, store):
     orders = detail_orders(store)
     app = make_app()
-    app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         visited = 0
@@ -327,7 +324,6 @@ async def test_uncleaned_text_in_the_database_is_still_shown_inertly(make_app, s
     store.close()
     write_uncleaned(db_path)
     app = make_app()
-    app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         # The cards show the same titles as the table (the first screenful of them is

@@ -36,18 +36,6 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # -- helpers -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def make_app(make_app):
-    """The shared app factory, without the tab underline's animation (only slows keys)."""
-
-    def make():
-        app = make_app()
-        app.animation_level = "none"
-        return app
-
-    return make
-
-
 def reopened(db_path: Path):
     """The store as a fresh process would see it."""
     return Store(db_path)

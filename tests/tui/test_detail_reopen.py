@@ -49,12 +49,6 @@ def two_orders(store: Store) -> None:
         store.add_evidence_item(order_id, item)
 
 
-def make(make_app):
-    app = make_app()
-    app.animation_level = "none"
-    return app
-
-
 async def open_by_keys(pilot, app, order_id: str) -> DetailScreen:
     """From the dashboard: put the cursor on ``order_id``, enter."""
     dashboard = app.screen
@@ -104,7 +98,7 @@ def assert_shows_b_only(app) -> None:
 
 async def test_the_next_order_shows_its_own_facts_chat_and_evidence(make_app, store):
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         first = await open_kept(pilot, app, "A1")
@@ -139,7 +133,7 @@ async def test_orders_opened_from_the_dashboard_one_after_another(make_app, stor
     """Enter on A, its chat, back, enter on B: whatever screen the dashboard shows
     it on, B is shown and nothing of A."""
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await open_by_keys(pilot, app, "A1")
@@ -152,7 +146,7 @@ async def test_orders_opened_from_the_dashboard_one_after_another(make_app, stor
 
 async def test_a_message_added_after_reopening_goes_to_the_order_shown(make_app, store, db_path):
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await open_kept(pilot, app, "A1")
@@ -175,7 +169,7 @@ async def test_a_message_added_after_reopening_goes_to_the_order_shown(make_app,
 
 async def test_a_late_read_of_the_last_order_is_not_shown(make_app, store):
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await open_kept(pilot, app, "A1")
@@ -189,7 +183,7 @@ async def test_a_late_read_of_the_last_order_is_not_shown(make_app, store):
 
 async def test_the_chat_laid_out_ahead_is_the_chat_laid_out_when_shown(make_app, store):
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         screen = await open_kept(pilot, app, "A1")
@@ -209,7 +203,7 @@ async def test_the_chat_laid_out_ahead_is_the_chat_laid_out_when_shown(make_app,
 
 async def test_going_back_leaves_nothing_of_the_order_on_the_kept_screen(make_app, store):
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         screen = await open_kept(pilot, app, "A1")
@@ -238,7 +232,7 @@ async def test_an_attached_file_is_shown_again_after_reopening(make_app, store, 
     size, digest = fingerprint(photo)
     attachment = Attachment(path=str(photo), size=size, sha256=digest, attached_at="2026-11-28")
     store.attach_file("A1", item.id, attachment)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         for order_id in ("A1", "B2", "A1"):
@@ -254,7 +248,7 @@ async def test_a_reopened_screen_looks_exactly_like_a_new_one(make_app, store):
     """Colours, focus, tabs and footer included: B shown on the screen kept from A
     is the same picture as B on a screen of its own."""
     two_orders(store)
-    app = make(make_app)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         first = await open_kept(pilot, app, "B2")  # the kept screen's first order

@@ -27,18 +27,6 @@ from aliret_tui.tui.widgets.text_view import TextView
 WIDE = (200, 40)  # evidence lines carry a whole tmp_path
 
 
-@pytest.fixture
-def make_app(make_app):
-    """The shared app factory, without the tab underline's animation (only slows keys)."""
-
-    def make():
-        app = make_app()
-        app.animation_level = "none"
-        return app
-
-    return make
-
-
 class Hashing:
     """Counts the calls of files.fingerprint, those still running, and the most at once."""
 

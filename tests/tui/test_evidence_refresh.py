@@ -29,12 +29,7 @@ def make_app(make_app, monkeypatch):
     """The app, with files looked at every 50 ms instead of every 2 s."""
     monkeypatch.setattr(EvidenceActions, "file_watch_seconds", 0.05)
 
-    def make():
-        app = make_app()
-        app.animation_level = "none"
-        return app
-
-    return make
+    return make_app
 
 
 @pytest.fixture

@@ -38,16 +38,6 @@ TRANSCRIPT = (
 
 
 @pytest.fixture
-def make_app(make_app):
-    def make():
-        app = make_app()
-        app.animation_level = "none"
-        return app
-
-    return make
-
-
-@pytest.fixture
 def photos(tmp_path: Path, monkeypatch) -> Path:
     """~/My Photos/box.jpg, with home and the working folder in tmp_path."""
     home = tmp_path / "home"

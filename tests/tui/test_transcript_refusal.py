@@ -36,7 +36,6 @@ async def test_a_broken_message_line_is_refused_naming_it(make_app, store, db_pa
     (in_tmp / "chat.txt").write_text(GLUED, encoding="utf-8")
     before = dump_database(db_path)
     app = make_app()
-    app.animation_level = "none"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, app)
         await pilot.press("enter", "3")  # the order, then its Chat tab
