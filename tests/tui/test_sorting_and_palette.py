@@ -6,7 +6,6 @@ the keys as remapped in config.toml."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import tomllib
 from pathlib import Path
@@ -15,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.tui import FROZEN, add, days, event, screen_text, settle
+from support.view_rows import TODAY, days_ago, record, rows
 
 from aliret_tui.config import parse_settings
-from aliret_tui.domain.policy import DEFAULT_POLICY
 from aliret_tui.runtime.keymap import checked_keymap
 from aliret_tui.tui.app import AliretApp
 from aliret_tui.tui.keys import key_table
@@ -30,7 +29,6 @@ from aliret_tui.tui.view import (
     Filter,
     OrderRow,
     RowIndex,
-    build_rows,
     has_countdown,
     next_sort,
     sort_description,
@@ -39,27 +37,7 @@ from aliret_tui.tui.view import (
 )
 from aliret_tui.tui.widgets.orders_table import OrdersTable, fit_columns
 
-TODAY = dt.date(2026, 11, 29)
 EVERY_SORT = (*SORT_KEYS, "days_left")  # the Left column's key names the deadline's sort
-
-
-def record(order_id, state="window_open", delivered=None, clock="inspection", **extra):
-    values = {
-        "order_id": order_id, "title": f"Title {order_id}", "store": "Shop", "price": "10.00",
-        "currency": "USD", "ordered_on": None, "delivered_on": delivered,
-        "protection_ends": None, "window_days": None, "local_return": 0, "state": state,
-        "clock": clock, "clock_since": None, "archived": 0, "opened_on": None,
-        "refund_expected": None, "refund_amount": None, **extra,
-    }  # fmt: skip
-    return tuple(values.values())
-
-
-def rows(*records) -> list[OrderRow]:
-    return build_rows(records, DEFAULT_POLICY, TODAY)
-
-
-def days_ago(count: int) -> str:
-    return (TODAY - dt.timedelta(days=count)).isoformat()
 
 
 def ids(shown) -> list[str]:

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from support.view_rows import TODAY, days_ago, record, rows
 
 from aliret_tui.domain.policy import DEFAULT_POLICY
 from aliret_tui.tui.view import (
@@ -22,27 +23,6 @@ from aliret_tui.tui.view import (
     visible_rows,
 )
 from aliret_tui.tui.widgets.orders_table import fit_columns
-
-TODAY = dt.date(2026, 11, 29)
-
-
-def record(order_id, state="window_open", delivered=None, clock="inspection", **extra):
-    values = {
-        "order_id": order_id, "title": f"Title {order_id}", "store": "Shop", "price": "10.00",
-        "currency": "USD", "ordered_on": None, "delivered_on": delivered,
-        "protection_ends": None, "window_days": None, "local_return": 0, "state": state,
-        "clock": clock, "clock_since": None, "archived": 0, "opened_on": None,
-        "refund_expected": None, "refund_amount": None, **extra,
-    }  # fmt: skip
-    return tuple(values.values())
-
-
-def rows(*records):
-    return build_rows(records, DEFAULT_POLICY, TODAY)
-
-
-def days_ago(days: int) -> str:
-    return (TODAY - dt.timedelta(days=days)).isoformat()
 
 
 def test_urgency_follows_the_thresholds():
